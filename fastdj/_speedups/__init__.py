@@ -1,0 +1,1 @@
+"""Cython twins of fastdj's hot-path kernels; selected by ``fastdj._accel``."""

@@ -1,0 +1,69 @@
+"""Default settings. A project's settings module overrides any of these names.
+
+Names and meanings follow Django 5.2 so that a Django settings module works as is.
+"""
+
+DEBUG = False
+
+# Host names this site serves; checked by HttpRequest.get_host(). With DEBUG on
+# and the list empty, localhost names are allowed as in Django.
+ALLOWED_HOSTS: list[str] = []
+
+SECRET_KEY = ""
+
+# Dotted paths of middleware factories, outermost first.
+MIDDLEWARE: list[str] = []
+
+# Dotted path of the root URLconf module.
+ROOT_URLCONF = None
+
+# Embedded SQLite by default, so a new project needs no database set-up.
+DATABASES = {
+    "default": {
+        "ENGINE": "fastdj.db.backends.sqlite3",
+        "NAME": "db.sqlite3",
+    }
+}
+
+INSTALLED_APPS: list[str] = []
+
+TEMPLATES: list[dict] = []
+
+# Largest request body (excluding file uploads) read into memory; larger -> 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB
+# Largest number of GET/POST parameters; more -> 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Largest number of files in one multipart request; more -> 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+# Uploaded files above this size are spooled to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB
+FILE_UPLOAD_TEMP_DIR = None
+
+DEFAULT_CHARSET = "utf-8"
+
+# Redirect /foo to /foo/ when /foo does not resolve and /foo/ does
+# (done by fastdj.middleware.common.CommonMiddleware, as in Django).
+APPEND_SLASH = True
+PREPEND_WWW = False
+
+USE_X_FORWARDED_HOST = False
+USE_X_FORWARDED_PORT = False
+# (header, value) that marks a request as secure behind a proxy, e.g.
+# ("HTTP_X_FORWARDED_PROTO", "https").
+SECURE_PROXY_SSL_HEADER = None
+
+WSGI_APPLICATION = None
+
+TIME_ZONE = "America/Chicago"
+USE_TZ = True
+USE_I18N = False
+LANGUAGE_CODE = "en-us"
+
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
+
+LOGGING_CONFIG = "logging.config.dictConfig"
+LOGGING: dict = {}
+
+# The address `python -m fastdj runserver` binds when none is given.
+RUNSERVER_DEFAULT_ADDR = "127.0.0.1:8000"
