@@ -38,6 +38,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 # Uploaded files above this size are spooled to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB
 FILE_UPLOAD_TEMP_DIR = None
+# Handlers that receive multipart file data, in order: small files stay in
+# memory, larger ones go to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "fastdj.core.files.uploadhandler.MemoryFileUploadHandler",
+    "fastdj.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_CHARSET = "utf-8"
 
@@ -45,6 +51,11 @@ DEFAULT_CHARSET = "utf-8"
 # (done by fastdj.middleware.common.CommonMiddleware, as in Django).
 APPEND_SLASH = True
 PREPEND_WWW = False
+# Compiled regexes of User-Agents CommonMiddleware answers with 403.
+DISALLOWED_USER_AGENTS: list = []
+
+# Let exceptions escape the handler instead of becoming 500 pages (for tests).
+DEBUG_PROPAGATE_EXCEPTIONS = False
 
 USE_X_FORWARDED_HOST = False
 USE_X_FORWARDED_PORT = False
@@ -53,6 +64,8 @@ USE_X_FORWARDED_PORT = False
 SECURE_PROXY_SSL_HEADER = None
 
 WSGI_APPLICATION = None
+# Overrides the script prefix taken from SCRIPT_NAME (for reverse() behind a proxy).
+FORCE_SCRIPT_NAME = None
 
 TIME_ZONE = "America/Chicago"
 USE_TZ = True

@@ -1,0 +1,1 @@
+"""Serialization helpers, as ``django.core.serializers`` (JSON encoder only)."""
