@@ -59,15 +59,12 @@ class Signal:
         )
         ref = receiver
         if weak:
+            # The callback lives and dies with the reference, so a disconnected
+            # receiver leaves nothing behind.
             if hasattr(receiver, "__self__") and hasattr(receiver, "__func__"):
-                ref = weakref.WeakMethod(receiver)
-                obj = receiver.__self__
+                ref = weakref.WeakMethod(receiver, self._flag_dead_receivers)
             else:
-                ref = weakref.ref(receiver)
-                obj = receiver
-            # Flag for pruning when the receiver dies; the finalizer holds no
-            # strong reference to it.
-            weakref.finalize(obj, self._flag_dead_receivers)
+                ref = weakref.ref(receiver, self._flag_dead_receivers)
         with self.lock:
             self._clear_dead_receivers()
             if not any(key == lookup_key for key, _, _ in self.receivers):
@@ -130,8 +127,8 @@ class Signal:
                 responses.append((receiver, response))
         return responses
 
-    def _flag_dead_receivers(self) -> None:
-        # Called from a finalizer, maybe mid-GC: only set a flag, never lock.
+    def _flag_dead_receivers(self, reference=None) -> None:
+        # Called from a weakref callback, maybe mid-GC: only set a flag, never lock.
         self._dead_receivers = True
 
     def _clear_dead_receivers(self) -> None:

@@ -1,0 +1,6 @@
+"""Testing tools, as ``django.test``: Client, RequestFactory, override_settings."""
+
+from fastdj.test.client import Client, RequestFactory
+from fastdj.test.utils import override_settings
+
+__all__ = ["Client", "RequestFactory", "override_settings"]
