@@ -100,13 +100,17 @@ def test_set_cookie_max_age_sets_expires():
 
 
 @pytest.mark.parametrize(
-    "expires",
+    "now",
     [
-        datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2),
-        datetime.datetime.utcnow() + datetime.timedelta(hours=2),
+        lambda: datetime.datetime.now(datetime.timezone.utc),
+        # A naive datetime is taken as UTC, as in Django.
+        lambda: datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None),
     ],
+    ids=["aware", "naive"],
 )
-def test_set_cookie_expires_datetime(expires):
+def test_set_cookie_expires_datetime(now):
+    # Computed here, not at collection, so a long test run cannot age it.
+    expires = now() + datetime.timedelta(hours=2)
     response = HttpResponse()
     response.set_cookie("a", expires=expires)
     assert 7195 <= response.cookies["a"]["max-age"] <= 7201
