@@ -1,0 +1,1 @@
+"""Request handlers: the middleware chain (base), WSGI (wsgi), errors (exception)."""

@@ -1,0 +1,275 @@
+"""Middleware chain kernel, pure Python (the reference for the Cython twin).
+
+BaseHandler.load_middleware() builds the chain once with these pieces and every
+request then runs through it:
+
+- ``RequestEntry.handle`` is ``BaseHandler.get_response``: it sets the urlconf,
+  calls the chain, registers ``request.close`` on the response and logs 4xx/5xx.
+- ``convert_exception_to_response`` wraps each middleware instance so that an
+  exception escaping it becomes a response at that layer.
+- ``ViewPath.handle`` is ``BaseHandler._get_response`` with its own exception
+  conversion: resolve, process_view, the view, process_exception,
+  process_template_response and render.
+
+fastdj._speedups.handlers_chain implements the same names with C-level calls.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable, Iterable, Sequence
+
+from fastdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+
+__all__ = [
+    "KERNEL_VERSION",
+    "RequestEntry",
+    "ViewPath",
+    "build_chain",
+    "convert_exception_to_response",
+]
+
+KERNEL_VERSION = 1
+
+_CoroutineType = types.CoroutineType
+# A request without its own ``urlconf`` attribute uses the default resolver.
+_NO_URLCONF = object()
+
+
+def convert_exception_to_response(
+    get_response: Callable, response_for_exception: Callable
+) -> Callable:
+    """Return ``get_response`` wrapped so that any Exception becomes a response.
+
+    ``response_for_exception(request, exc)`` makes the response.
+    """
+    call = _unbound_call(get_response)
+    if call is None:
+
+        def inner(request):
+            try:
+                return get_response(request)
+            except Exception as exc:
+                return response_for_exception(request, exc)
+
+    else:
+
+        def inner(request):
+            try:
+                return call(get_response, request)
+            except Exception as exc:
+                return response_for_exception(request, exc)
+
+    return inner
+
+
+def _unbound_call(obj):
+    """Return the plain function that ``obj(...)`` runs as ``f(obj, ...)``, or None.
+
+    Calling a middleware instance goes through its type's ``__call__`` slot,
+    which looks the method up on every call; calling the function directly is
+    what that slot ends up doing. Only a plain function found on the type is
+    used (a staticmethod or other descriptor keeps the ordinary call), so the
+    result is the same, except that a ``__call__`` replaced on the class after
+    the chain is built is not seen.
+    """
+    for klass in type(obj).__mro__:
+        namespace = klass.__dict__
+        if "__call__" in namespace:
+            attr = namespace["__call__"]
+            return attr if type(attr) is types.FunctionType else None
+    return None
+
+
+def build_chain(
+    inner: Callable,
+    middleware: Iterable[tuple[str, Callable]],
+    response_for_exception: Callable,
+    not_used: Callable | None = None,
+) -> tuple[Callable, list, list, list]:
+    """Instantiate the middleware around ``inner`` and return the chain.
+
+    ``middleware`` holds (dotted path, factory) pairs, outermost first. Each
+    factory is called with the get_response of the layer inside it; a factory
+    raising MiddlewareNotUsed is left out (``not_used(path, exc)`` is told), one
+    returning None is an ImproperlyConfigured error. Return (chain,
+    view_middleware, template_response_middleware, exception_middleware), the
+    method lists in the order Django calls them.
+    """
+    view_middleware = []
+    template_response_middleware = []
+    exception_middleware = []
+    handler = inner
+    for path, factory in reversed(list(middleware)):
+        try:
+            instance = factory(handler)
+        except MiddlewareNotUsed as exc:
+            if not_used is not None:
+                not_used(path, exc)
+            continue
+        if instance is None:
+            raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+        if hasattr(instance, "process_view"):
+            view_middleware.insert(0, instance.process_view)
+        if hasattr(instance, "process_template_response"):
+            template_response_middleware.append(instance.process_template_response)
+        if hasattr(instance, "process_exception"):
+            exception_middleware.append(instance.process_exception)
+        handler = convert_exception_to_response(instance, response_for_exception)
+    return (
+        handler,
+        view_middleware,
+        template_response_middleware,
+        exception_middleware,
+    )
+
+
+class ViewPath:
+    """Resolve the request and run the view with its middleware hooks.
+
+    ``handle(request)`` never raises an Exception: one that escapes becomes a
+    response through ``response_for_exception``, as for a middleware layer.
+    """
+
+    __slots__ = (
+        "get_resolver",
+        "set_urlconf",
+        "check_response",
+        "response_for_exception",
+        "view_middleware",
+        "template_response_middleware",
+        "exception_middleware",
+    )
+
+    def __init__(
+        self,
+        get_resolver: Callable,
+        set_urlconf: Callable,
+        check_response: Callable,
+        response_for_exception: Callable,
+    ):
+        self.get_resolver = get_resolver
+        self.set_urlconf = set_urlconf
+        self.check_response = check_response
+        self.response_for_exception = response_for_exception
+        self.view_middleware = ()
+        self.template_response_middleware = ()
+        self.exception_middleware = ()
+
+    def set_middleware(
+        self,
+        view_middleware: Sequence[Callable],
+        template_response_middleware: Sequence[Callable],
+        exception_middleware: Sequence[Callable],
+    ) -> None:
+        """Set the process_view/process_template_response/process_exception lists."""
+        self.view_middleware = tuple(view_middleware)
+        self.template_response_middleware = tuple(template_response_middleware)
+        self.exception_middleware = tuple(exception_middleware)
+
+    def handle(self, request, /):
+        """Return the response for ``request``; exceptions become responses."""
+        try:
+            return self.get_response(request)
+        except Exception as exc:
+            return self.response_for_exception(request, exc)
+
+    def get_response(self, request):
+        """Return the view's response for ``request``; exceptions propagate."""
+        urlconf = getattr(request, "urlconf", _NO_URLCONF)
+        if urlconf is _NO_URLCONF:
+            resolver = self.get_resolver()
+        else:
+            self.set_urlconf(urlconf)
+            resolver = self.get_resolver(urlconf)
+        match = resolver.resolve(request.path_info)
+        request.resolver_match = match
+        callback = match.func
+        args = match.args
+        kwargs = match.kwargs
+
+        response = None
+        for process_view in self.view_middleware:
+            response = process_view(request, callback, args, kwargs)
+            if response:
+                break
+        if response is None:
+            try:
+                response = callback(request, *args, **kwargs)
+            except Exception as exc:
+                response = self.process_exception(request, exc)
+                if response is None:
+                    raise
+        if response is None or type(response) is _CoroutineType:
+            self.check_response(response, callback)
+
+        render = getattr(response, "render", None)
+        if render is not None and callable(render):
+            for process_template_response in self.template_response_middleware:
+                response = process_template_response(request, response)
+                if response is None or type(response) is _CoroutineType:
+                    self.check_response(
+                        response,
+                        process_template_response,
+                        name=(
+                            f"{process_template_response.__self__.__class__.__name__}"
+                            ".process_template_response"
+                        ),
+                    )
+            try:
+                response = response.render()
+            except Exception as exc:
+                response = self.process_exception(request, exc)
+                if response is None:
+                    raise
+        return response
+
+    def process_exception(self, request, exc):
+        """Return the first response a process_exception method gives, or None."""
+        for process_exception in self.exception_middleware:
+            response = process_exception(request, exc)
+            if response:
+                return response
+        return None
+
+
+class RequestEntry:
+    """``BaseHandler.get_response``: the chain plus per-request bookkeeping.
+
+    The response's closers get ``request.close`` and a reset of the thread's
+    urlconf (Django resets it from a request_finished receiver; a closer costs
+    nothing when request_finished has no receivers).
+    """
+
+    __slots__ = ("chain", "settings", "set_urlconf", "log_response", "reset_urlconf")
+
+    def __init__(
+        self,
+        chain: Callable,
+        settings,
+        set_urlconf: Callable,
+        log_response: Callable,
+    ):
+        self.chain = chain
+        self.settings = settings
+        self.set_urlconf = set_urlconf
+        self.log_response = log_response
+        self.reset_urlconf = functools.partial(set_urlconf, None)
+
+    def handle(self, request, /):
+        """Return the response for ``request`` from the middleware chain."""
+        self.set_urlconf(self.settings.ROOT_URLCONF)
+        response = self.chain(request)
+        closers = response._resource_closers
+        closers.append(request.close)
+        closers.append(self.reset_urlconf)
+        if response.status_code >= 400:
+            self.log_response(
+                "%s: %s",
+                response.reason_phrase,
+                request.path,
+                response=response,
+                request=request,
+            )
+        return response

@@ -1,0 +1,1 @@
+"""Middleware shipped with fastdj, as ``django.middleware``."""

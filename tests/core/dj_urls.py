@@ -1,0 +1,5 @@
+"""Django URLconf of the handler tests: the oracle's twin of urls_handlers."""
+
+from tests.core.views import patterns
+
+urlpatterns = patterns("django")
