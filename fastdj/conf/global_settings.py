@@ -80,3 +80,24 @@ LOGGING: dict = {}
 
 # The address `python -m fastdj runserver` binds when none is given.
 RUNSERVER_DEFAULT_ADDR = "127.0.0.1:8000"
+
+# ---- Formats (fastdj.utils.formats, template filters) ------------------------
+# Django's defaults. As in Django, the built-in English locale formats take
+# precedence over these for an English LANGUAGE_CODE (so NUMBER_GROUPING is 3
+# there); point FORMAT_MODULE_PATH at a package of per-language formats
+# modules to change them.
+FORMAT_MODULE_PATH = None
+DATE_FORMAT = "N j, Y"
+DATETIME_FORMAT = "N j, Y, P"
+TIME_FORMAT = "P"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "F j"
+SHORT_DATE_FORMAT = "m/d/Y"
+SHORT_DATETIME_FORMAT = "m/d/Y P"
+FIRST_DAY_OF_WEEK = 0
+DECIMAL_SEPARATOR = "."
+USE_THOUSAND_SEPARATOR = False
+NUMBER_GROUPING = 0
+THOUSAND_SEPARATOR = ","
+STATIC_URL = None
+# ---- end of formats ----------------------------------------------------------
