@@ -1,5 +1,6 @@
 import pytest
 from django.test.utils import override_settings as dj_override_settings
+from django.utils import formats as dj_formats
 
 from fastdj.test.utils import override_settings as fd_override_settings
 
@@ -14,6 +15,10 @@ def both_settings():
         with ExitStack() as stack:
             stack.enter_context(dj_override_settings(**options))
             stack.enter_context(fd_override_settings(**options))
+            # Django's test signals do not drop its format cache when
+            # FORMAT_MODULE_PATH changes; without this the next test would
+            # compare against Django's stale custom formats.
+            stack.callback(dj_formats.reset_format_cache)
             yield
 
     return override
