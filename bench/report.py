@@ -10,6 +10,7 @@ Usage: python bench/report.py bench/last.json [--markdown]
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import defaultdict
 
@@ -39,7 +40,7 @@ def render(groups: dict[str, dict[str, float]], markdown: bool = False) -> str:
     contestants = sorted({c for g in groups.values() for c in g}, key=_order)
     header = ["workload"] + [f"{c} us (x)" for c in contestants]
     rows = []
-    for group in sorted(groups):
+    for group in sorted(groups, key=_natural):
         times = groups[group]
         base = times.get(BASELINE)
         row = [group]
@@ -60,6 +61,11 @@ def render(groups: dict[str, dict[str, float]], markdown: bool = False) -> str:
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in [header, *rows]
     )
+
+
+def _natural(text: str) -> list:
+    # "chain-5" before "chain-10": numbers compare as numbers.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def _order(name: str) -> tuple[int, str]:
