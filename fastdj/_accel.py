@@ -31,6 +31,7 @@ __all__ = [
 KERNELS: dict[str, tuple[str, str]] = {
     "middleware": ("fastdj.core.handlers._chain", "fastdj._speedups.handlers_chain"),
     "urls": ("fastdj.urls._match", "fastdj._speedups.urls_match"),
+    "template": ("fastdj.template._render", "fastdj._speedups.template_render"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -1,15 +1,30 @@
 """Shortcuts that span several layers, as ``django.shortcuts``.
 
-``render`` arrives with the template engine and ``get_object_or_404`` with the
-ORM; they are added by those layers.
+``get_object_or_404`` arrives with the ORM.
 """
 
 from __future__ import annotations
 
-from fastdj.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from fastdj.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from fastdj.urls import NoReverseMatch, reverse
 
-__all__ = ["redirect", "resolve_url"]
+__all__ = ["redirect", "render", "resolve_url"]
+
+
+def render(
+    request, template_name, context=None, content_type=None, status=None, using=None
+) -> HttpResponse:
+    """Return an HttpResponse whose content is ``template_name`` (a name or a
+    list of names) rendered with ``context`` and ``request``.
+    """
+    from fastdj.template import loader
+
+    content = loader.render_to_string(template_name, context, request, using=using)
+    return HttpResponse(content, content_type, status)
 
 
 def redirect(

@@ -1,4 +1,4 @@
-"""Test set-up: settings for fastdj and for Django (the oracle), and the twin fixture."""
+"""Test set-up: fastdj and Django (the oracle) settings, and the twin fixture."""
 
 import os
 
@@ -31,6 +31,10 @@ def _configure_django():
             ROOT_URLCONF="tests.urls",
             MIDDLEWARE=[],
             INSTALLED_APPS=[],
+            # The ORM oracle: differential tests run Django's ORM on this.
+            DATABASES={
+                "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+            },
             USE_TZ=True,
         )
         django.setup()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import fastdj
+from fastdj import _accel
 from fastdj.core.management import call_command, execute_from_command_line
 from fastdj.core.management.base import CommandError
 from fastdj.core.management.commands.runserver import parse_addrport
@@ -53,7 +54,7 @@ def test_info_pure_python_forced():
     impls = dict(
         line.split()[:2] for line in result.stdout.splitlines() if line.startswith("  ")
     )
-    assert impls == {"middleware": "python", "urls": "python"}
+    assert impls == dict.fromkeys(_accel.KERNELS, "python")
     assert "FASTDJ_PURE_PYTHON is set" in result.stdout
 
 

@@ -1,0 +1,616 @@
+# cython: language_level=3, binding=True, embedsignature=True
+# cython: boundscheck=False, wraparound=False
+"""The template kernel, Cython twin of ``fastdj.template._render``.
+
+Same ``__all__``, same behaviour, same exceptions. The speed comes from
+compiling each NodeList, on its first render, into a tuple of typed ops
+(text, variable, if, for, include, or "call node.render") kept on the
+NodeList; rendering then dispatches on a C int, reads typed fields, and
+writes every piece of output into one list that is joined once, instead of
+joining and wrapping a SafeString per nested block and loop iteration.
+"""
+
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.object cimport PyObject
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+
+from inspect import signature
+
+
+cdef extern from "Python.h":
+    # Nested blocks and includes recurse through C here; without the
+    # interpreter's depth check a self-including template would overflow
+    # the C stack instead of raising RecursionError.
+    int Py_EnterRecursiveCall(const char *where) except -1
+    void Py_LeaveRecursiveCall()
+
+from fastdj.conf import settings
+from fastdj.template.base import (
+    NodeList,
+    Template,
+    TextNode,
+    VariableNode,
+    _annotate_exception,
+)
+from fastdj.template.context import BaseContext, Context, RequestContext
+from fastdj.template.defaulttags import ForNode, IfNode, TemplateLiteral
+from fastdj.template.exceptions import VariableDoesNotExist
+from fastdj.template.loader_tags import IncludeNode
+from fastdj.utils.safestring import SafeData, SafeString, mark_safe
+
+__all__ = [
+    "KERNEL_VERSION",
+    "render_for",
+    "render_include",
+    "render_nodelist",
+    "render_value_in_context",
+    "resolve_expression",
+    "resolve_lookup",
+]
+
+KERNEL_VERSION = 1
+
+cdef enum:
+    _EXPECTS_LOCALTIME = 1
+    _NEEDS_AUTOESCAPE = 2
+    _IS_SAFE = 4
+
+cdef enum:
+    OP_TEXT = 0
+    OP_VAR = 1
+    OP_IF = 2
+    OP_FOR = 3
+    OP_INCLUDE = 4
+    OP_NODE = 5
+
+cdef object _LOOKUP_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError)
+cdef object _INDEX_ERRORS = (IndexError, ValueError, KeyError, TypeError)
+cdef object _Context = Context
+cdef object _RequestContext = RequestContext
+cdef object _SafeString = SafeString
+cdef object _NodeList = NodeList
+cdef object _Template = Template
+cdef object _TextNode = TextNode
+cdef object _VariableNode = VariableNode
+cdef object _IfNode = IfNode
+cdef object _ForNode = ForNode
+cdef object _IncludeNode = IncludeNode
+cdef object _TemplateLiteral = TemplateLiteral
+cdef str _PROGRAM_ATTR = "_fastdj_cy_program"
+
+
+cdef class _Expr:
+    """A FilterExpression with its compiled parts in typed fields."""
+
+    cdef object fe
+    cdef object lookups
+    cdef object literal
+    cdef tuple filters
+    cdef Py_ssize_t nfilters
+
+    def __init__(self, fe):
+        lookups, literal, filters = fe.compiled
+        self.fe = fe
+        # Normalized to the exact shapes the C code indexes without checks.
+        self.lookups = None if lookups is None else tuple(lookups)
+        self.literal = literal
+        self.filters = tuple(
+            (func, tuple((bool(a), b) for a, b in args), int(flags))
+            for func, args, flags in filters
+        )
+        self.nfilters = len(self.filters)
+
+
+cdef class _Op:
+    """One node of a compiled NodeList."""
+
+    cdef int kind
+    cdef object node
+    cdef str text
+    cdef _Expr expr
+    # OP_IF: a tuple of (_Expr or condition or None, is_literal, nodelist).
+    cdef tuple branches
+
+
+cdef tuple _compile(object nodelist):
+    cdef list ops = []
+    cdef _Op op
+    cdef list branches
+    for node in nodelist:
+        op = _Op()
+        op.node = node
+        cls = type(node)
+        if cls is _TextNode:
+            op.kind = OP_TEXT
+            op.text = node.s
+        elif cls is _VariableNode:
+            op.kind = OP_VAR
+            op.expr = _Expr(node.filter_expression)
+        elif cls is _IfNode:
+            op.kind = OP_IF
+            branches = []
+            for condition, branch in node.conditions_nodelists:
+                if type(condition) is _TemplateLiteral:
+                    branches.append((_Expr(condition.value), True, branch))
+                else:
+                    branches.append((condition, False, branch))
+            op.branches = tuple(branches)
+        elif cls is _ForNode:
+            op.kind = OP_FOR
+        elif cls is _IncludeNode:
+            op.kind = OP_INCLUDE
+        else:
+            op.kind = OP_NODE
+        ops.append(op)
+    return tuple(ops)
+
+
+cdef inline tuple _program(object nodelist):
+    # Kept on the NodeList; rebuilt if the list changed size since. A plain
+    # list of nodes cannot keep it and is compiled on every render.
+    cdef object prog = getattr(nodelist, _PROGRAM_ATTR, None)
+    if type(prog) is not tuple or PyTuple_GET_SIZE(<tuple>prog) != len(nodelist):
+        prog = _compile(nodelist)
+        try:
+            setattr(nodelist, _PROGRAM_ATTR, prog)
+        except AttributeError:
+            pass
+    return <tuple>prog
+
+
+cdef int _render_into(list out, object nodelist, object context) except -1:
+    """Append the output of every node of ``nodelist`` to ``out``."""
+    cdef tuple prog
+    cdef _Op op = None
+    cdef Py_ssize_t i, n
+    cdef tuple branch
+    cdef object value, match
+    prog = _program(nodelist)
+    n = PyTuple_GET_SIZE(prog)
+    Py_EnterRecursiveCall(" while rendering a template")
+    try:
+        for i in range(n):
+            op = <_Op>PyTuple_GET_ITEM(prog, i)
+            if op.kind == OP_TEXT:
+                out.append(op.text)
+            elif op.kind == OP_VAR:
+                try:
+                    value = _resolve(op.expr, context, False)
+                except UnicodeDecodeError:
+                    continue
+                out.append(_render_value(value, context))
+            elif op.kind == OP_IF:
+                for branch in op.branches:
+                    if branch[0] is None:
+                        _render_into(out, branch[2], context)
+                        break
+                    try:
+                        if branch[1]:
+                            match = _resolve(<_Expr>branch[0], context, True)
+                        else:
+                            match = branch[0].eval(context)
+                    except VariableDoesNotExist:
+                        match = None
+                    if match:
+                        _render_into(out, branch[2], context)
+                        break
+            elif op.kind == OP_FOR:
+                _render_for_into(out, op.node, context)
+            elif op.kind == OP_INCLUDE:
+                _render_include_into(out, op.node, context)
+            else:
+                out.append(op.node.render(context))
+    except Exception as e:
+        if op is not None:
+            _annotate_exception(e, op.node, context)
+        raise
+    finally:
+        Py_LeaveRecursiveCall()
+    return 0
+
+
+def render_nodelist(nodelist, context):
+    """Return the nodes of ``nodelist`` rendered against ``context``."""
+    cdef list out = []
+    _render_into(out, nodelist, context)
+    return _SafeString("".join(out))
+
+
+def render_for(node, context):
+    """Render ForNode ``node``: its loop body once per item of its sequence
+    with ``forloop`` set, or its ``{% empty %}`` body.
+    """
+    cdef list out = []
+    _render_for_into(out, node, context)
+    return _SafeString("".join(out))
+
+
+cdef int _render_for_into(list out, object node, object context) except -1:
+    cdef object parentloop, values, item, loop_dict, body, loopvar
+    cdef list dicts
+    cdef Py_ssize_t i, len_values, last, num_loopvars, len_item
+    cdef bint unpack
+    if "forloop" in context:
+        parentloop = context["forloop"]
+    else:
+        parentloop = {}
+    with context.push():
+        values = _resolve(_expr_of(node.sequence), context, True)
+        if values is None:
+            values = []
+        if not hasattr(values, "__len__"):
+            values = list(values)
+        len_values = len(values)
+        if len_values < 1:
+            _render_into(out, node.nodelist_empty, context)
+            return 0
+        if node.is_reversed:
+            values = reversed(values)
+        loopvars = node.loopvars
+        num_loopvars = len(loopvars)
+        unpack = num_loopvars > 1
+        loopvar = loopvars[0]
+        body = node.nodelist_loop
+        dicts = context.dicts
+        loop_dict = {"parentloop": parentloop}
+        dicts[len(dicts) - 1]["forloop"] = loop_dict
+        last = len_values - 1
+        i = 0
+        for item in values:
+            PyDict_SetItem(loop_dict, "counter0", i)
+            PyDict_SetItem(loop_dict, "counter", i + 1)
+            PyDict_SetItem(loop_dict, "revcounter", len_values - i)
+            PyDict_SetItem(loop_dict, "revcounter0", last - i)
+            PyDict_SetItem(loop_dict, "first", i == 0)
+            PyDict_SetItem(loop_dict, "last", i == last)
+            if unpack:
+                try:
+                    len_item = len(item)
+                except TypeError:
+                    len_item = 1
+                if num_loopvars != len_item:
+                    raise ValueError(
+                        f"Need {num_loopvars} values to unpack in for loop; "
+                        f"got {len_item}. "
+                    )
+                with context.update(dict(zip(loopvars, item))):
+                    _render_into(out, body, context)
+            else:
+                dicts[len(dicts) - 1][loopvar] = item
+                _render_into(out, body, context)
+            i += 1
+    return 0
+
+
+cdef _Expr _expr_of(object fe):
+    # Compiled on first use and kept in the FilterExpression's kernel slot;
+    # look-alike objects without the slot are compiled every time.
+    cdef object expr = getattr(fe, "kernel_cache", None)
+    if type(expr) is not _Expr:
+        expr = _Expr(fe)
+        try:
+            fe.kernel_cache = expr
+        except AttributeError:
+            pass
+    return <_Expr>expr
+
+
+def render_include(node, context):
+    """Render IncludeNode ``node``: its template with the current context
+    plus its ``with`` values (or only those, with ``only``).
+    """
+    cdef list out = []
+    _render_include_into(out, node, context)
+    return _SafeString("".join(out))
+
+
+cdef int _render_include_into(list out, object node, object context) except -1:
+    cdef object template, render_cache, cache, key, found, render_context
+    cdef object initial, nodelist
+    cdef dict values
+    cdef list dicts, rc_dicts
+    template = _resolve(_expr_of(node.template), context, False)
+    if not callable(getattr(template, "render", None)):
+        render_cache = context.render_context.dicts[0]
+        cache = render_cache.get(node)
+        if cache is None:
+            cache = render_cache[node] = {}
+        key = template if isinstance(template, str) else tuple(template or ())
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = _find_included(node, template, context)
+        template = found
+    elif hasattr(template, "template"):
+        template = template.template
+    values = {name: var.resolve(context) for name, var in node.extra_context.items()}
+    if node.isolated_context:
+        out.append(template.render(context.new(values)))
+        return 0
+    dicts = context.dicts
+    dicts.append(values)
+    try:
+        if type(template) is not _Template or context.template is None:
+            out.append(template.render(context))
+            return 0
+        render_context = context.render_context
+        initial = render_context.template
+        render_context.template = template
+        rc_dicts = render_context.dicts
+        rc_dicts.append({})
+        try:
+            nodelist = template.nodelist
+            if type(nodelist) is _NodeList:
+                # The included template's output goes through one join, as
+                # Template.render would return it.
+                out.append(render_nodelist(nodelist, context))
+            else:
+                out.append(nodelist.render(context))
+        finally:
+            render_context.template = initial
+            rc_dicts.pop()
+    finally:
+        dicts.pop()
+    return 0
+
+
+def _find_included(node, template_name, context):
+    from fastdj.template.loader_tags import construct_relative_path
+
+    if isinstance(template_name, str):
+        names = (construct_relative_path(node.origin.template_name, template_name),)
+    else:
+        names = tuple(template_name or ())
+    return context.template.engine.select_template(names)
+
+
+cdef object _string_if_invalid(object context):
+    # Variable.resolve() also accepts a plain dict, which has no template.
+    template = getattr(context, "template", None)
+    if template is None:
+        return ""
+    return template.engine.string_if_invalid
+
+
+def resolve_expression(fe, context, ignore_failures=False):
+    """Return the value of FilterExpression ``fe`` in ``context``, filters
+    applied; a failed lookup gives string_if_invalid (or None if
+    ``ignore_failures``).
+    """
+    return _resolve(_expr_of(fe), context, ignore_failures)
+
+
+cdef object _resolve(_Expr expr, object context, bint ignore_failures):
+    cdef object obj, string_if_invalid, func, arg, new_obj
+    cdef tuple spec, args
+    cdef list arg_vals
+    cdef Py_ssize_t i, j, nargs
+    cdef int flags
+    if expr.lookups is not None:
+        try:
+            obj = _lookup(context, <tuple>expr.lookups)
+        except VariableDoesNotExist:
+            if ignore_failures:
+                obj = None
+            else:
+                string_if_invalid = _string_if_invalid(context)
+                if string_if_invalid:
+                    if "%s" in string_if_invalid:
+                        return string_if_invalid % expr.fe.var
+                    return string_if_invalid
+                obj = string_if_invalid
+    else:
+        obj = expr.literal
+    for i in range(expr.nfilters):
+        spec = <tuple>PyTuple_GET_ITEM(expr.filters, i)
+        func = <object>PyTuple_GET_ITEM(spec, 0)
+        args = <tuple>PyTuple_GET_ITEM(spec, 1)
+        flags = <int>(<object>PyTuple_GET_ITEM(spec, 2))
+        nargs = PyTuple_GET_SIZE(args)
+        arg_vals = []
+        for j in range(nargs):
+            is_lookup, arg = <tuple>PyTuple_GET_ITEM(args, j)
+            if is_lookup:
+                if arg.lookups is None:
+                    arg_vals.append(arg.literal)
+                else:
+                    arg_vals.append(_lookup(context, arg.lookups))
+            else:
+                arg_vals.append(arg)
+        if flags & _EXPECTS_LOCALTIME:
+            obj = _template_localtime(obj, context.use_tz)
+        if flags & _NEEDS_AUTOESCAPE:
+            new_obj = func(obj, *arg_vals, autoescape=context.autoescape)
+        elif nargs == 0:
+            new_obj = func(obj)
+        elif nargs == 1:
+            new_obj = func(obj, arg_vals[0])
+        else:
+            new_obj = func(obj, *arg_vals)
+        if flags & _IS_SAFE and isinstance(obj, SafeData):
+            obj = mark_safe(new_obj)
+        else:
+            obj = new_obj
+    return obj
+
+
+def resolve_lookup(context, lookups):
+    """Return the value that the dotted ``lookups`` reach from ``context``."""
+    return _lookup(context, tuple(lookups))
+
+
+cdef object _lookup(object context, tuple lookups):
+    cdef object current = context
+    cdef object bit, cls, d
+    cdef list dicts
+    cdef Py_ssize_t i, k, n = PyTuple_GET_SIZE(lookups)
+    cdef PyObject *found
+    try:
+        for i in range(n):
+            bit = <object>PyTuple_GET_ITEM(lookups, i)
+            cls = type(current)
+            if cls is _Context or cls is _RequestContext:
+                dicts = current.dicts
+                k = PyList_GET_SIZE(dicts) - 1
+                while k >= 0:
+                    d = <object>PyList_GET_ITEM(dicts, k)
+                    if type(d) is dict:
+                        found = PyDict_GetItem(d, bit)
+                        if found is not NULL:
+                            current = <object>found
+                            break
+                    elif bit in d:
+                        current = d[bit]
+                        break
+                    k -= 1
+                if k < 0:
+                    raise VariableDoesNotExist(
+                        "Failed lookup for key [%s] in %r", (bit, current)
+                    )
+            elif cls is dict:
+                found = PyDict_GetItem(current, bit)
+                if found is not NULL:
+                    current = <object>found
+                else:
+                    current = _lookup_attribute(current, bit)
+            elif not _subscriptable(cls):
+                try:
+                    current = getattr(current, bit)
+                except (TypeError, AttributeError) as e:
+                    current = _lookup_after_getattr(current, bit, e)
+            else:
+                try:
+                    current = current[bit]
+                except _LOOKUP_ERRORS:
+                    current = _lookup_attribute(current, bit)
+            if callable(current):
+                current = _call(current, context)
+    except Exception as e:
+        if getattr(e, "silent_variable_failure", False):
+            return _string_if_invalid(context)
+        raise
+    return current
+
+
+# type -> whether it has __getitem__. hasattr() on a type that lacks the
+# attribute builds and discards an AttributeError; this is asked for every
+# attribute lookup on a plain object, so the answer is remembered.
+cdef dict _SUBSCRIPTABLE = {}
+
+
+cdef inline bint _subscriptable(object cls):
+    cdef PyObject *found = PyDict_GetItem(_SUBSCRIPTABLE, cls)
+    if found is not NULL:
+        return <object>found is True
+    answer = hasattr(cls, "__getitem__")
+    if len(_SUBSCRIPTABLE) > 4096:
+        # Types created on the fly must not grow this without bound.
+        _SUBSCRIPTABLE.clear()
+    _SUBSCRIPTABLE[cls] = answer
+    return answer
+
+
+cdef object _lookup_attribute(object current, object bit):
+    try:
+        if isinstance(current, BaseContext) and getattr(type(current), bit):
+            raise AttributeError
+        return getattr(current, bit)
+    except (TypeError, AttributeError) as e:
+        return _lookup_after_getattr(current, bit, e)
+
+
+cdef object _lookup_after_getattr(object current, object bit, object exc):
+    # An AttributeError from inside a property is a bug to show, not a miss.
+    if not isinstance(current, BaseContext) and bit in dir(current):
+        raise exc
+    try:
+        return current[int(bit)]
+    except _INDEX_ERRORS:
+        pass
+    raise VariableDoesNotExist("Failed lookup for key [%s] in %r", (bit, current))
+
+
+cdef object _call(object current, object context):
+    if getattr(current, "do_not_call_in_templates", False):
+        return current
+    if getattr(current, "alters_data", False):
+        return _string_if_invalid(context)
+    try:
+        return current()
+    except TypeError:
+        try:
+            sig = signature(current)
+        except ValueError:
+            return _string_if_invalid(context)
+        try:
+            sig.bind()
+        except TypeError:
+            return _string_if_invalid(context)
+        raise
+
+
+cdef inline bint _needs_escape(object s):
+    cdef Py_UCS4 ch
+    for ch in <str>s:
+        if ch == u"&" or ch == u"<" or ch == u">" or ch == u'"' or ch == u"'":
+            return True
+    return False
+
+
+cdef object _escape(object s):
+    if not _needs_escape(s):
+        return s
+    return (
+        s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
+def render_value_in_context(value, context):
+    """Return ``value`` as text for ``context``: converted to the current
+    time zone, localized, and escaped when autoescaping unless it is safe.
+    """
+    return _render_value(value, context)
+
+
+cdef object _render_value(object value, object context):
+    cls = type(value)
+    if cls is str:
+        if context.autoescape:
+            return _escape(value)
+        return value
+    if cls is _SafeString:
+        return value
+    if cls is int:
+        if not getattr(settings, "USE_THOUSAND_SEPARATOR", False):
+            return str(value)
+    value = _template_localtime(value, context.use_tz)
+    value = _localize(value, context.use_l10n)
+    if context.autoescape:
+        if not isinstance(value, str):
+            value = str(value)
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        return _escape(value)
+    return str(value)
+
+
+cdef object _template_localtime(object value, object use_tz):
+    from datetime import datetime
+
+    if not isinstance(value, datetime):
+        return value
+    from fastdj.utils.timezone import template_localtime
+
+    return template_localtime(value, use_tz)
+
+
+cdef object _localize(object value, object use_l10n):
+    if isinstance(value, str):
+        return value
+    from fastdj.utils.formats import localize
+
+    return localize(value, use_l10n=use_l10n)

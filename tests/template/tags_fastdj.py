@@ -1,0 +1,3 @@
+from tests.template.tagdefs import build
+
+register = build("fastdj")
