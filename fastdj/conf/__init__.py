@@ -6,13 +6,20 @@ Settings come from the module named by ``FASTDJ_SETTINGS_MODULE`` or from
 
 from __future__ import annotations
 
+import codecs
 import importlib
 import os
 
 from fastdj.conf import global_settings
 from fastdj.core.exceptions import ImproperlyConfigured
 
-__all__ = ["ENVIRONMENT_VARIABLE", "LazySettings", "Settings", "settings"]
+__all__ = [
+    "ENVIRONMENT_VARIABLE",
+    "LazySettings",
+    "SettingNotDefined",
+    "Settings",
+    "settings",
+]
 
 ENVIRONMENT_VARIABLE = "FASTDJ_SETTINGS_MODULE"
 
@@ -36,16 +43,47 @@ _TYPES = {
 }
 
 
+# Sizes and counts: a negative one would refuse every request, not limit it.
+_NON_NEGATIVE = frozenset(
+    {
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+        "DATA_UPLOAD_MAX_NUMBER_FIELDS",
+        "DATA_UPLOAD_MAX_NUMBER_FILES",
+        "FILE_UPLOAD_MAX_MEMORY_SIZE",
+    }
+)
+
+
 def _check(name: str, value) -> None:
     expected = _TYPES.get(name)
-    if expected and (
-        not isinstance(value, expected[0])
+    if expected is None:
+        return
+    if not isinstance(value, expected[0]) or (
         # bool is an int; a size of True is a mistake, not a size.
-        or (expected[0] is not bool and isinstance(value, bool))
+        expected[0] is not bool and isinstance(value, bool)
     ):
         raise ImproperlyConfigured(
             f"The {name} setting must be {expected[1]}, not {type(value).__name__}."
         )
+    if name in _NON_NEGATIVE and value is not None and value < 0:
+        raise ImproperlyConfigured(f"The {name} setting must not be negative.")
+    if name == "DEFAULT_CHARSET":
+        # Checked here, not when the first response fails to encode.
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ImproperlyConfigured(
+                f"The DEFAULT_CHARSET setting must name a known codec, not {value!r}."
+            ) from None
+
+
+class SettingNotDefined(ImproperlyConfigured, AttributeError):
+    """A setting that is neither a default nor configured.
+
+    It is ImproperlyConfigured, naming the setting; it is also an
+    AttributeError, as in Django, so that ``getattr(settings, "NAME", default)``
+    and ``hasattr(settings, "NAME")`` work for optional settings.
+    """
 
 
 class Settings:
@@ -98,7 +136,7 @@ class LazySettings:
         try:
             value = getattr(self._wrapped, name)
         except AttributeError:
-            raise ImproperlyConfigured(f"The {name} setting is not defined.") from None
+            raise SettingNotDefined(f"The {name} setting is not defined.") from None
         # Cache on the proxy so later reads skip __getattr__ entirely.
         self.__dict__[name] = value
         return value

@@ -155,7 +155,7 @@ class Signal:
                 self._clear_dead_receivers()
                 sender_id = _make_id(sender)
                 cached = []
-                for (_, r_sender), ref, weak in self.receivers:
+                for (_, r_sender), ref, _ in self.receivers:
                     if r_sender in (NONE_ID, sender_id):
                         cached.append(ref)
                 if self.use_caching:

@@ -134,6 +134,7 @@ class HttpRequest:
 
     @_lazy
     def headers(self) -> HttpHeaders:
+        """Return the request headers, case-insensitive, without HTTP_ prefixes."""
         return HttpHeaders(self.META)
 
     @_lazy
@@ -280,6 +281,7 @@ class HttpRequest:
 
     @property
     def scheme(self) -> str:
+        """Return "https" or "http", honouring SECURE_PROXY_SSL_HEADER."""
         header = settings.SECURE_PROXY_SSL_HEADER
         if header:
             try:
@@ -296,12 +298,14 @@ class HttpRequest:
         return self._get_scheme()
 
     def is_secure(self) -> bool:
+        """Return True if the request came over HTTPS."""
         return self.scheme == "https"
 
     # Encoding and form data.
 
     @property
     def encoding(self) -> str | None:
+        """Return the encoding of GET/POST data (None: DEFAULT_CHARSET)."""
         return self._encoding
 
     @encoding.setter
@@ -330,6 +334,7 @@ class HttpRequest:
 
     @property
     def upload_handlers(self) -> list:
+        """Return the upload handlers that will parse a multipart body."""
         if not self._upload_handlers:
             self._initialize_handlers()
         return self._upload_handlers
@@ -663,10 +668,12 @@ class WSGIRequest(HttpRequest):
 
     @_lazy
     def path_info(self) -> str:
+        """Return the path below the script prefix, as URL resolution sees it."""
         return self._compute_paths()[0]
 
     @_lazy
     def path(self) -> str:
+        """Return the full path (script prefix plus path_info), without the query."""
         return self._compute_paths()[1]
 
     @_lazy
@@ -675,10 +682,12 @@ class WSGIRequest(HttpRequest):
 
     @_lazy
     def content_type(self) -> str:
+        """Return the MIME type of the body, from the Content-Type header."""
         return self._content_type_and_params[0]
 
     @_lazy
     def content_params(self) -> dict:
+        """Return the Content-Type parameters (charset, boundary...)."""
         return self._content_type_and_params[1]
 
     @_lazy
@@ -702,6 +711,7 @@ class WSGIRequest(HttpRequest):
 
     @_lazy
     def GET(self) -> QueryDict:
+        """Return the query string parameters as an immutable QueryDict."""
         # PEP 3333: QUERY_STRING may be missing.
         raw = self.environ.get("QUERY_STRING", "")
         if not raw:
@@ -715,10 +725,12 @@ class WSGIRequest(HttpRequest):
 
     @_lazy
     def COOKIES(self) -> dict[str, str]:
+        """Return the request cookies as a dict of name to value."""
         return parse_cookie(get_str_from_wsgi(self.environ, "HTTP_COOKIE", ""))
 
     @property
     def FILES(self) -> MultiValueDict:
+        """Return the uploaded files of a multipart body, by field name."""
         try:
             return self.__dict__["_files"]
         except KeyError:

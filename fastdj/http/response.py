@@ -202,6 +202,7 @@ class HttpResponseBase:
 
     @property
     def cookies(self) -> SimpleCookie:
+        """Return the cookies that the response will set."""
         # Created on first use: most responses set no cookie.
         try:
             return self.__dict__["_cookies"]
@@ -215,6 +216,7 @@ class HttpResponseBase:
 
     @property
     def reason_phrase(self) -> str:
+        """Return the reason phrase, by default the standard one for the status."""
         if self._reason_phrase is not None:
             return self._reason_phrase
         # Not stored: the status code may still change.
@@ -226,6 +228,7 @@ class HttpResponseBase:
 
     @property
     def charset(self) -> str:
+        """Return the charset of the content, from Content-Type or DEFAULT_CHARSET."""
         if self._charset is not None:
             return self._charset
         # Not stored either: the Content-Type may change later.
@@ -438,6 +441,7 @@ class HttpResponse(HttpResponseBase):
 
     @property
     def content(self) -> bytes:
+        """Return the body as bytes."""
         return b"".join(self._container)
 
     @content.setter
@@ -500,6 +504,7 @@ class StreamingHttpResponse(HttpResponseBase):
 
     @property
     def content(self):
+        """Refuse: a streaming response has streaming_content, not content."""
         raise AttributeError(
             f"This {type(self).__name__} instance has no `content` attribute. Use "
             "`streaming_content` instead."
@@ -513,6 +518,7 @@ class StreamingHttpResponse(HttpResponseBase):
 
     @property
     def streaming_content(self):
+        """Return an iterator over the body, as bytes."""
         if self.is_async:
             iterator = self._iterator
 
@@ -660,6 +666,7 @@ class HttpResponseRedirectBase(HttpResponse):
 
     @property
     def url(self) -> str:
+        """Return the redirect target (the Location header)."""
         return self["Location"]
 
     def __repr__(self) -> str:
@@ -670,11 +677,15 @@ class HttpResponseRedirectBase(HttpResponse):
 
 
 class HttpResponseRedirect(HttpResponseRedirectBase):
+    """A 302 redirect (307 with ``preserve_request``)."""
+
     status_code = 302
     status_code_preserve_request = 307
 
 
 class HttpResponsePermanentRedirect(HttpResponseRedirectBase):
+    """A 301 redirect (308 with ``preserve_request``)."""
+
     status_code = 301
     status_code_preserve_request = 308
 
@@ -698,14 +709,20 @@ class HttpResponseNotModified(HttpResponse):
 
 
 class HttpResponseBadRequest(HttpResponse):
+    """A 400 Bad Request response."""
+
     status_code = 400
 
 
 class HttpResponseNotFound(HttpResponse):
+    """A 404 Not Found response."""
+
     status_code = 404
 
 
 class HttpResponseForbidden(HttpResponse):
+    """A 403 Forbidden response."""
+
     status_code = 403
 
 
@@ -726,10 +743,14 @@ class HttpResponseNotAllowed(HttpResponse):
 
 
 class HttpResponseGone(HttpResponse):
+    """A 410 Gone response."""
+
     status_code = 410
 
 
 class HttpResponseServerError(HttpResponse):
+    """A 500 Internal Server Error response."""
+
     status_code = 500
 
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 from urllib.parse import urlencode as _stdlib_urlencode
 
 from fastdj.conf import settings
-from fastdj.core.handlers.base import BaseHandler, reset_urlconf_closer
+from fastdj.core.handlers.base import BaseHandler
 from fastdj.core.serializers.json import DjangoJSONEncoder
 from fastdj.core.signals import got_request_exception, request_started
 from fastdj.http import QueryDict
@@ -276,9 +276,6 @@ class ClientHandler(BaseHandler):
         response = self.get_response(request)
         conditional_content_removal(request, response)
         response.wsgi_request = request
-        # WSGIHandler resets the thread's urlconf as a closer (Django does it
-        # on request_finished); so does the test client.
-        response._resource_closers.append(reset_urlconf_closer)
         # Close as a WSGI server would: now, or once the stream is consumed.
         if response.streaming:
             response.streaming_content = _closing_iterator(

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_CONVERTERS",
     "IntConverter",
     "PathConverter",
+    "REGISTERED_CONVERTERS",
     "SlugConverter",
     "StringConverter",
     "UUIDConverter",
@@ -24,6 +25,8 @@ __all__ = [
 
 
 class IntConverter:
+    """Match a non-negative integer; convert it to int."""
+
     regex = "[0-9]+"
 
     def to_python(self, value: str) -> int:
@@ -34,6 +37,8 @@ class IntConverter:
 
 
 class StringConverter:
+    """Match any non-empty segment without a slash."""
+
     regex = "[^/]+"
 
     def to_python(self, value: str) -> str:
@@ -44,6 +49,8 @@ class StringConverter:
 
 
 class UUIDConverter:
+    """Match a lower-case hyphenated UUID; convert it to uuid.UUID."""
+
     regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
     def to_python(self, value: str) -> uuid.UUID:
@@ -54,10 +61,14 @@ class UUIDConverter:
 
 
 class SlugConverter(StringConverter):
+    """Match letters, digits, hyphens and underscores."""
+
     regex = "[-a-zA-Z0-9_]+"
 
 
 class PathConverter(StringConverter):
+    """Match any non-empty path, slashes included."""
+
     regex = ".+"
 
 
@@ -69,7 +80,7 @@ DEFAULT_CONVERTERS = {
     "uuid": UUIDConverter(),
 }
 
-_REGISTERED_CONVERTERS: dict[str, object] = {}
+REGISTERED_CONVERTERS: dict[str, object] = {}
 
 
 def register_converter(converter: type, type_name: str) -> None:
@@ -77,14 +88,14 @@ def register_converter(converter: type, type_name: str) -> None:
 
     Overriding a registered name works but warns, as in Django 5.2.
     """
-    if type_name in _REGISTERED_CONVERTERS or type_name in DEFAULT_CONVERTERS:
+    if type_name in REGISTERED_CONVERTERS or type_name in DEFAULT_CONVERTERS:
         warnings.warn(
             f"Converter {type_name!r} is already registered. Support for overriding "
             "registered converters is deprecated and will be removed in Django 6.0.",
             DeprecationWarning,
             stacklevel=2,
         )
-    _REGISTERED_CONVERTERS[type_name] = converter()
+    REGISTERED_CONVERTERS[type_name] = converter()
     get_converters.cache_clear()
     from fastdj.urls.resolvers import _route_to_regex
 
@@ -94,7 +105,7 @@ def register_converter(converter: type, type_name: str) -> None:
 @functools.cache
 def get_converters() -> dict[str, object]:
     """Return every converter by name: the defaults, then registered ones."""
-    return {**DEFAULT_CONVERTERS, **_REGISTERED_CONVERTERS}
+    return {**DEFAULT_CONVERTERS, **REGISTERED_CONVERTERS}
 
 
 def converter_kind(converter) -> str:

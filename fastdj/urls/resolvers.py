@@ -531,12 +531,32 @@ class URLResolver:
 
     @functools.cached_property
     def urlconf_module(self):
+        """Return the URLconf module (or the list of patterns given in its place)."""
         if isinstance(self.urlconf_name, str):
-            return import_module(self.urlconf_name)
+            try:
+                return import_module(self.urlconf_name)
+            except ImportError as exc:
+                # include() imports at once, so a name imported here came
+                # from ROOT_URLCONF or a request's urlconf: say which.
+                source = (
+                    "The ROOT_URLCONF setting"
+                    if self.urlconf_name == settings.ROOT_URLCONF
+                    else "request.urlconf"
+                )
+                raise ImproperlyConfigured(
+                    f"{source} names {self.urlconf_name!r}, which cannot be "
+                    f"imported: {exc}"
+                ) from exc
         return self.urlconf_name
 
     @functools.cached_property
     def url_patterns(self):
+        """Return the urlpatterns of the URLconf, checked to be iterable."""
+        if self.urlconf_name is None:
+            raise ImproperlyConfigured(
+                "The ROOT_URLCONF setting is not set: name the module holding "
+                "your urlpatterns."
+            )
         # The "module" may be the list of patterns itself.
         patterns = getattr(self.urlconf_module, "urlpatterns", self.urlconf_module)
         try:
@@ -802,6 +822,7 @@ class URLResolver:
         return name in self._callback_strs
 
     def reverse(self, lookup_view, *args, **kwargs):
+        """Return the URL path for the view or URL name ``lookup_view``."""
         return self._reverse_with_prefix(lookup_view, "", *args, **kwargs)
 
     def _reverse_with_prefix(self, lookup_view, _prefix, *args, **kwargs):

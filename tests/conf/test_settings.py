@@ -15,7 +15,7 @@ def test_unconfigured_access_names_the_setting(monkeypatch):
     monkeypatch.delenv("FASTDJ_SETTINGS_MODULE", raising=False)
     lazy = LazySettings()
     with pytest.raises(ImproperlyConfigured, match="setting DEBUG"):
-        lazy.DEBUG
+        _ = lazy.DEBUG
 
 
 def test_configure_overrides_defaults():
@@ -63,7 +63,18 @@ def test_unknown_setting_is_improperly_configured():
     lazy = LazySettings()
     lazy.configure()
     with pytest.raises(ImproperlyConfigured, match="NOT_A_SETTING setting is not"):
-        lazy.NOT_A_SETTING
+        _ = lazy.NOT_A_SETTING
+
+
+def test_optional_setting_lookups_work_as_in_django():
+    # Django apps read their own optional settings this way.
+    lazy = LazySettings()
+    lazy.configure(MY_APP_FLAG=True)
+    assert getattr(lazy, "MY_APP_OPTION", 5) == 5
+    assert not hasattr(lazy, "MY_APP_OPTION")
+    assert getattr(lazy, "MY_APP_FLAG", False) is True
+    with pytest.raises(AttributeError, match="MY_APP_OPTION setting is not defined"):
+        _ = lazy.MY_APP_OPTION
 
 
 def test_lowercase_setting_is_refused():
@@ -110,7 +121,7 @@ def test_settings_module_from_environment(tmp_path):
 def test_missing_settings_module_is_improperly_configured(monkeypatch):
     monkeypatch.setenv("FASTDJ_SETTINGS_MODULE", "no_such_settings_module_xyz")
     with pytest.raises(ImproperlyConfigured, match="no_such_settings_module_xyz"):
-        LazySettings().DEBUG
+        _ = LazySettings().DEBUG
 
 
 def test_production_settings_module_needs_secret_key(tmp_path, monkeypatch):
@@ -118,3 +129,25 @@ def test_production_settings_module_needs_secret_key(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         Settings("nokey_settings")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEFAULT_CHARSET", "no-such-codec", "must name a known codec"),
+        ("DATA_UPLOAD_MAX_MEMORY_SIZE", -1, "must not be negative"),
+        ("DATA_UPLOAD_MAX_NUMBER_FIELDS", -5, "must not be negative"),
+        ("FILE_UPLOAD_MAX_MEMORY_SIZE", -1, "must not be negative"),
+    ],
+)
+def test_wrong_value_names_the_setting(name, value, message):
+    with pytest.raises(ImproperlyConfigured, match=f"The {name} setting {message}"):
+        Settings(None, **{name: value})
+
+
+def test_good_values_are_accepted():
+    s = Settings(None, DEFAULT_CHARSET="latin-1", DATA_UPLOAD_MAX_NUMBER_FIELDS=None)
+    assert s.DEFAULT_CHARSET == "latin-1"
+    assert (
+        Settings(None, FILE_UPLOAD_MAX_MEMORY_SIZE=0).FILE_UPLOAD_MAX_MEMORY_SIZE == 0
+    )

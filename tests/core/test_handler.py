@@ -123,6 +123,19 @@ def test_factory_returning_none_names_it(twin):
             pass
 
 
+@pytest.mark.parametrize(
+    "path", ["no_such_package.Middleware", "tests.core.mw.NoSuchMiddleware", "flat"]
+)
+def test_unimportable_middleware_names_the_setting(twin, path):
+    with override_settings(MIDDLEWARE=[path]):
+        with pytest.raises(
+            ImproperlyConfigured, match="MIDDLEWARE setting names"
+        ) as info:
+            BaseHandler().load_middleware()
+    assert repr(path) in str(info.value)
+    assert isinstance(info.value.__cause__, ImportError)
+
+
 def test_async_only_middleware_is_refused(twin):
     class AsyncOnly:
         sync_capable = False

@@ -116,6 +116,16 @@ def test_close_runs_when_middleware_raises(twin, signal_log):
     assert signal_log[-1] == ("finished", WSGIHandler)
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_close_runs_when_start_response_raises(app, signal_log, method):
+    def refusing_start_response(status, headers, exc_info=None):
+        raise OSError("client went away")
+
+    with pytest.raises(OSError, match="client went away"):
+        app(environ("/ok/", method), refusing_start_response)
+    assert signal_log[-1] == ("finished", WSGIHandler)
+
+
 def test_streaming_iterator_closed(app, signal_log):
     _, _, body = Server(app)(environ("/stream/"))
     assert body == b"one,two"

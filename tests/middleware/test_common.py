@@ -116,3 +116,38 @@ def test_redirect_class_can_be_overridden(twin):
 def test_get_response_is_required():
     with pytest.raises(ValueError):
         CommonMiddleware(None)
+
+
+@pytest.mark.parametrize("path", ["/exempt", "/exempt/", "/plain", "/plain/"])
+def test_no_append_slash_view_is_not_redirected_to(twin, path):
+    def answer(fw_class, middleware, urlconf):
+        with fw_class.handler(middleware, urlconf=urlconf) as get:
+            response = get(path)
+        return response.status_code, response.get("Location")
+
+    expected = answer(Django, DJANGO_MW, "tests.middleware.dj_urls_no_append")
+    got = answer(Fastdj, FASTDJ_MW, "tests.middleware.urls_no_append")
+    assert got == expected
+    assert got[0] == {"/exempt": 404, "/plain": 301}.get(path, 200)
+
+
+def test_no_append_slash_keeps_the_view_identity():
+    from fastdj.views.decorators.common import no_append_slash
+
+    async def async_view(request):
+        return "async"
+
+    def view(request):
+        """Doc."""
+        return "sync"
+
+    wrapped = no_append_slash(view)
+    assert wrapped.should_append_slash is False
+    assert (wrapped.__name__, wrapped.__doc__, wrapped(None)) == (
+        "view",
+        "Doc.",
+        "sync",
+    )
+    import inspect
+
+    assert inspect.iscoroutinefunction(no_append_slash(async_view))

@@ -297,3 +297,12 @@ def test_404_through_middleware(twin):
         response = Client().get("/missing/")
     assert response.status_code == 404
     assert response["X-Tag"] == "tagged"
+
+
+def test_urlconf_reset_once_the_response_is_closed(client):
+    from fastdj.urls import get_urlconf, set_urlconf
+
+    set_urlconf("tests.urls")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert get_urlconf() is None

@@ -112,3 +112,33 @@ def test_error_handler_bad_dotted_path():
     conf = module([], handler404="urls_support.missing_view")
     with pytest.raises(ViewDoesNotExist):
         fd.get_resolver(conf).resolve_error_handler(404)
+
+
+def test_unimportable_root_urlconf_names_the_setting():
+    from fastdj.core.exceptions import ImproperlyConfigured
+    from fastdj.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="no_such_package.urls"):
+        fd.clear_url_caches()
+        with pytest.raises(ImproperlyConfigured, match="ROOT_URLCONF setting names"):
+            fd.resolve("/")
+    fd.clear_url_caches()
+
+
+def test_unimportable_request_urlconf_says_so():
+    from fastdj.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="request.urlconf names"):
+        fd.resolve("/", urlconf="no_such_package.other_urls")
+    fd.clear_url_caches()
+
+
+def test_unset_root_urlconf_names_the_setting():
+    from fastdj.core.exceptions import ImproperlyConfigured
+    from fastdj.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF=None):
+        fd.clear_url_caches()
+        with pytest.raises(ImproperlyConfigured, match="ROOT_URLCONF setting is not"):
+            fd.resolve("/")
+    fd.clear_url_caches()

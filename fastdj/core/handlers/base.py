@@ -66,7 +66,13 @@ class BaseHandler:
 
         factories = []
         for path in settings.MIDDLEWARE:
-            factory = import_string(path)
+            try:
+                factory = import_string(path)
+            except ImportError as exc:
+                raise ImproperlyConfigured(
+                    f"The MIDDLEWARE setting names {path!r}, which cannot be "
+                    f"imported: {exc}"
+                ) from exc
             can_sync = getattr(factory, "sync_capable", True)
             can_async = getattr(factory, "async_capable", False)
             if not can_sync and not can_async:

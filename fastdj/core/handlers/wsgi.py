@@ -7,8 +7,10 @@ from fastdj.core.handlers import base
 from fastdj.http.request import (
     LimitedStream,
     WSGIRequest,
+    get_bytes_from_wsgi,
     get_path_info,
     get_script_name,
+    get_str_from_wsgi,
 )
 from fastdj.urls import set_script_prefix
 
@@ -16,14 +18,15 @@ __all__ = [
     "LimitedStream",
     "WSGIHandler",
     "WSGIRequest",
+    "get_bytes_from_wsgi",
     "get_path_info",
     "get_script_name",
+    "get_str_from_wsgi",
 ]
 
 # Statuses whose responses never have a body, hence no Content-Length.
 _BODILESS_STATUSES = frozenset({204, 304})
 _request_started = signals.request_started
-_request_finished = signals.request_finished
 
 
 class _EmptyBody:
@@ -56,7 +59,8 @@ class WSGIHandler(base.BaseHandler):
         response = self.get_response(request)
         response._handler_class = self.__class__
 
-        if request.method == "HEAD":
+        is_head = request.method == "HEAD"
+        if is_head:
             # Headers as for GET, including the length of the body not sent
             # (except where a GET would have no body either).
             if (
@@ -66,10 +70,16 @@ class WSGIHandler(base.BaseHandler):
                 and not response.has_header("Content-Length")
             ):
                 response.headers["Content-Length"] = str(len(response.content))
+        try:
             start_response(response.wsgi_status(), response.wsgi_headers())
+        except BaseException:
+            # The server refused the response and will never close it: close it
+            # here, so its resources are freed and request_finished is sent.
+            response.close()
+            raise
+        if is_head:
             return _EmptyBody(response.close)
 
-        start_response(response.wsgi_status(), response.wsgi_headers())
         file_to_stream = getattr(response, "file_to_stream", None)
         if file_to_stream is not None:
             file_wrapper = environ.get("wsgi.file_wrapper")
