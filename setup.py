@@ -12,7 +12,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 # Every Cython twin, once; tests check this list against fastdj/_accel.py.
-EXTENSIONS = ["handlers_chain", "urls_match", "template_render"]
+EXTENSIONS = ["handlers_chain", "urls_match", "template_render", "db_rows", "sql_compile"]
 
 COMPILER_DIRECTIVES = {
     "language_level": 3,

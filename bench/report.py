@@ -18,8 +18,10 @@ BASELINE = "fastdj-cy"
 
 
 def _contestant(bench: dict) -> str:
-    return bench.get("extra_info", {}).get("contestant") or bench.get("param") or (
-        bench["name"]
+    return (
+        bench.get("extra_info", {}).get("contestant")
+        or bench.get("param")
+        or (bench["name"])
     )
 
 
@@ -59,7 +61,8 @@ def render(groups: dict[str, dict[str, float]], markdown: bool = False) -> str:
         return "\n".join(lines)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in [header, *rows]
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True))
+        for r in [header, *rows]
     )
 
 

@@ -13,8 +13,10 @@ def speedups() -> dict[str, str]:
 
 
 def setup() -> None:
-    """Configure settings-dependent parts of fastdj (logging, later the app registry)."""
+    """Configure logging and populate the app registry from INSTALLED_APPS."""
+    from fastdj.apps import apps
     from fastdj.conf import settings
     from fastdj.utils.log import configure_logging
 
     configure_logging(settings.LOGGING)
+    apps.populate(settings.INSTALLED_APPS)

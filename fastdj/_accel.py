@@ -32,6 +32,8 @@ KERNELS: dict[str, tuple[str, str]] = {
     "middleware": ("fastdj.core.handlers._chain", "fastdj._speedups.handlers_chain"),
     "urls": ("fastdj.urls._match", "fastdj._speedups.urls_match"),
     "template": ("fastdj.template._render", "fastdj._speedups.template_render"),
+    "rows": ("fastdj.db.models._rows", "fastdj._speedups.db_rows"),
+    "sql": ("fastdj.db.models.sql._compile", "fastdj._speedups.sql_compile"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

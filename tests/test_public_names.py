@@ -105,7 +105,7 @@ OUT_OF_SCOPE = {
         **{
             name: _TESTCASES
             for name in (
-                "TestCase TransactionTestCase SimpleTestCase LiveServerTestCase "
+                "LiveServerTestCase "
                 "skipIfDBFeature skipUnlessAnyDBFeature skipUnlessDBFeature "
                 "ignore_warnings modify_settings override_system_checks tag"
             ).split()

@@ -122,7 +122,7 @@ class ValidationError(Exception):
     @property
     def message_dict(self) -> dict:
         """Return {field: [messages]} (only for a dict-shaped error)."""
-        getattr(self, "error_dict")
+        self.error_dict  # noqa: B018 - AttributeError for a list-shaped error
         return dict(self)
 
     @property

@@ -7,8 +7,9 @@ import inspect
 
 from fastdj.conf import settings
 from fastdj.core.signals import setting_changed
+from fastdj.test._queries import CaptureQueriesContext
 
-__all__ = ["override_settings"]
+__all__ = ["CaptureQueriesContext", "override_settings"]
 
 _MISSING = object()
 

@@ -23,7 +23,7 @@ __all__ = [
     "main",
 ]
 
-_COMMANDS = ("check", "info", "runserver")
+_COMMANDS = ("check", "createtables", "info", "runserver")
 
 
 def get_commands() -> tuple[str, ...]:

@@ -1,0 +1,99 @@
+"""Database access, as ``django.db``: connections, exceptions, signals wiring.
+
+``connections[alias]`` is the connection wrapper of that alias for the current
+thread; ``connection`` is a proxy to ``connections["default"]``.
+"""
+
+from fastdj.core import signals
+from fastdj.db.utils import (
+    DEFAULT_DB_ALIAS,
+    ConnectionDoesNotExist,
+    ConnectionHandler,
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
+
+__all__ = [
+    "DEFAULT_DB_ALIAS",
+    "ConnectionDoesNotExist",
+    "DataError",
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "InterfaceError",
+    "InternalError",
+    "NotSupportedError",
+    "OperationalError",
+    "ProgrammingError",
+    "close_old_connections",
+    "connection",
+    "connections",
+    "reset_queries",
+]
+
+connections = ConnectionHandler()
+
+
+class ConnectionProxy:
+    """Proxy for the connection of one alias, looked up on every access."""
+
+    def __init__(self, connections: ConnectionHandler, alias: str):
+        self.__dict__["_connections"] = connections
+        self.__dict__["_alias"] = alias
+
+    def __getattr__(self, item):
+        return getattr(self._connections[self._alias], item)
+
+    def __setattr__(self, name, value):
+        return setattr(self._connections[self._alias], name, value)
+
+    def __delattr__(self, name):
+        return delattr(self._connections[self._alias], name)
+
+    def __contains__(self, key):
+        return key in self._connections[self._alias]
+
+    def __eq__(self, other):
+        return self._connections[self._alias] == other
+
+    def __hash__(self):
+        return hash(self._connections[self._alias])
+
+    def __repr__(self):
+        return repr(self._connections[self._alias])
+
+
+connection = ConnectionProxy(connections, DEFAULT_DB_ALIAS)
+
+
+def reset_queries(**kwargs) -> None:
+    """Empty the query log of this thread's connections (request start)."""
+    for conn in connections.all(initialized_only=True):
+        conn.queries_log.clear()
+
+
+def close_old_connections(**kwargs) -> None:
+    """Close connections that are broken or past CONN_MAX_AGE.
+
+    Connected to request_started and request_finished, as in Django.
+    """
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
+
+
+def _databases_changed(*, setting, **kwargs) -> None:
+    if setting == "DATABASES":
+        connections.reset()
+
+
+signals.request_started.connect(reset_queries)
+signals.request_started.connect(close_old_connections)
+signals.request_finished.connect(close_old_connections)
+signals.setting_changed.connect(_databases_changed)

@@ -1,0 +1,203 @@
+"""SQL compilation kernel (pure reference): query shapes, parameter plans, cache.
+
+This module is the specification of the "sql" kernel; its Cython twin is
+``fastdj._speedups.sql_compile``. Both export the same ``__all__``.
+
+- :func:`q_shape` reduces a Q tree to a hashable *shape key* -- connectors,
+  negations, lookup names, value types and expression structure, never the
+  values -- and appends the plain values ("slots") to ``out`` in walk order.
+  It returns None when the tree cannot be keyed (subquery values, expressions
+  without a shape, sequences mixing types or holding None).
+- :func:`value_key` does the same for one ``(name, value)`` child.
+- :func:`make_plan` turns the params of a recorded compilation (where slot
+  parameters are SlotParam placeholders) into a parameter plan.
+- :func:`bind_params` rebuilds the params of a cached shape from new values.
+- :class:`ShapeCache` maps shape keys to compiled entries (bounded, FIFO).
+
+A value's SQL can depend on more than its type in two places, both kept in the
+key: ``None`` (``IS NULL``) and the operand of ``__isnull``. A sequence's length
+is in the key (``IN (%s, %s)``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+__all__ = [
+    "KERNEL_VERSION",
+    "ShapeCache",
+    "bind_params",
+    "make_plan",
+    "q_shape",
+    "value_key",
+]
+
+KERNEL_VERSION = 1
+
+# Types whose values are always bound as parameters, never inlined.
+_PLAIN = frozenset(
+    {
+        int,
+        str,
+        float,
+        bool,
+        bytes,
+        decimal.Decimal,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+    }
+)
+_SEQUENCES = frozenset({list, tuple, set, frozenset, range})
+
+
+def _plain_or_model(tp) -> bool:
+    if tp in _PLAIN:
+        return True
+    # A saved model instance stands for its key; the model class is in the key.
+    return hasattr(tp, "_meta") and hasattr(tp, "_do_insert")
+
+
+def value_key(name, value, out):
+    """Return the shape key of the filter child ``(name, value)`` or None.
+
+    A value bound as parameter is appended to ``out`` (it becomes a slot).
+    """
+    if type(name) is not str:
+        raise TypeError("Filter keywords must be strings.")
+    tp = type(value)
+    if tp in _PLAIN:
+        if name.endswith("__isnull"):
+            return ("=", tp, value)
+        out.append(value)
+        return tp
+    if value is None:
+        return "NULL"
+    if tp in _SEQUENCES:
+        if name.endswith("__isnull"):
+            return None
+        n = len(value)
+        if n == 0:
+            out.append(value)
+            return (tp, 0)
+        first = None
+        for item in value:
+            if first is None:
+                first = type(item)
+                if not _plain_or_model(first):
+                    return None
+            elif type(item) is not first:
+                return None
+        out.append(value)
+        return (tp, n, first)
+    shape = getattr(value, "_shape_key", None)
+    if shape is not None:
+        if isinstance(value, type):
+            return None
+        key = shape()
+        if key is None:
+            return None
+        return ("X", key)
+    if _plain_or_model(tp) and not isinstance(value, type):
+        out.append(value)
+        return tp
+    return None
+
+
+def q_shape(q, out):
+    """Return the shape key of Q tree ``q`` (values appended to ``out``) or None."""
+    parts = []
+    for child in q.children:
+        if type(child) is tuple and len(child) == 2 and type(child[0]) is str:
+            key = value_key(child[0], child[1], out)
+            if key is None:
+                return None
+            parts.append((child[0], key))
+        elif hasattr(child, "children") and hasattr(child, "connector"):
+            key = q_shape(child, out)
+            if key is None:
+                return None
+            parts.append(key)
+        else:
+            shape = getattr(child, "_shape_key", None)
+            if shape is None or isinstance(child, type):
+                return None
+            key = shape()
+            if key is None:
+                return None
+            parts.append(("X", key))
+    return (q.connector, q.negated, tuple(parts))
+
+
+def make_plan(params, slot_param_class):
+    """Return (plan, consts) for recorded ``params``.
+
+    ``plan`` has one (slot, position) pair per parameter: slot -1 means
+    ``consts[position]``; otherwise it is parameter ``position`` of the values
+    bound for that slot.
+    """
+    plan = []
+    consts = []
+    for param in params:
+        if type(param) is slot_param_class:
+            plan.append((param.slot, param.pos))
+        else:
+            plan.append((-1, len(consts)))
+            consts.append(param)
+    return tuple(plan), tuple(consts)
+
+
+def bind_params(plan, consts, fns, values, connection):
+    """Return the params of a cached shape for ``values`` (one per slot)."""
+    bound = [fn(value, connection) for fn, value in zip(fns, values, strict=False)]
+    params = []
+    for slot, pos in plan:
+        if slot < 0:
+            params.append(consts[pos])
+        else:
+            params.append(bound[slot][pos])
+    return tuple(params)
+
+
+class ShapeCache:
+    """A bounded map from shape keys to compiled entries (oldest evicted first)."""
+
+    __slots__ = ("_data", "maxsize", "hits", "misses")
+
+    def __init__(self, maxsize: int = 2048):
+        if maxsize <= 0:
+            raise ValueError("maxsize must be positive")
+        self._data: dict = {}
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key):
+        """Return the entry stored for ``key`` or None."""
+        entry = self._data.get(key)
+        if entry is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return entry
+
+    def put(self, key, entry) -> None:
+        """Store ``entry`` for ``key``, evicting the oldest entry when full."""
+        data = self._data
+        if key not in data and len(data) >= self.maxsize:
+            del data[next(iter(data))]
+        data[key] = entry
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key) -> bool:
+        return key in self._data

@@ -1,0 +1,75 @@
+"""PostgreSQL specifics: server-side parameter binding, time zone, JSON text."""
+
+import datetime
+
+import pytest
+
+from fastdj.db import connection
+from fastdj.test.utils import override_settings
+
+
+@pytest.mark.parametrize(
+    ("option", "client_side"), [(None, False), (True, False), (False, True)]
+)
+def test_server_side_binding_by_default(pg_db, option, client_side):
+    import psycopg
+
+    conf = dict(connection.settings_dict)
+    conf["OPTIONS"] = dict(conf["OPTIONS"])
+    if option is not None:
+        conf["OPTIONS"]["server_side_binding"] = option
+    with override_settings(DATABASES={"default": conf}):
+        with connection.cursor() as cursor:
+            assert isinstance(cursor.cursor, psycopg.ClientCursor) is client_side
+            cursor.execute("SELECT %s::int + %s", [1, 2])
+            assert cursor.fetchone() == (3,)
+
+
+def test_session_time_zone_and_aware_datetimes(pg_db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TIME ZONE")
+        assert cursor.fetchone() == ("UTC",)
+        cursor.execute("SELECT %s::timestamptz", ["2024-01-01 12:00:00+02:00"])
+        (value,) = cursor.fetchone()
+    assert value == datetime.datetime(2024, 1, 1, 10, tzinfo=datetime.timezone.utc)
+    assert value.utcoffset() == datetime.timedelta(0)
+
+
+def test_naive_datetimes_without_use_tz(pg_db):
+    with override_settings(USE_TZ=False, TIME_ZONE="Asia/Tokyo"):
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::timestamptz", ["2024-01-01 00:00:00+00:00"])
+            (value,) = cursor.fetchone()
+        connection.close()
+    assert value == datetime.datetime(2024, 1, 1, 9)
+
+
+def test_json_comes_back_as_text(pg_db):
+    # JSONField decodes (with its own decoder): the driver must not.
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT '{"a": [1, 2]}'::jsonb, '[1]'::json""")
+        assert cursor.fetchone() == ('{"a": [1, 2]}', "[1]")
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_chunked_cursor_streams_from_the_server(pg_db, in_transaction):
+    from fastdj.db import transaction
+
+    def read():
+        with connection.chunked_cursor() as cursor:
+            # A named (server-side) cursor: rows are fetched on demand.
+            assert cursor.cursor.name.startswith("_fastdj_curs_")
+            cursor.execute("SELECT i FROM generate_series(1, %s) AS s(i)", [2500])
+            total, chunks = 0, 0
+            while rows := cursor.fetchmany(1000):
+                chunks += 1
+                total += sum(r[0] for r in rows)
+        return total, chunks
+
+    if in_transaction:
+        with transaction.atomic():
+            result = read()
+    else:
+        result = read()
+    assert result == (2500 * 2501 // 2, 3)

@@ -1,0 +1,1 @@
+"""A tiny installable app: models without an explicit app_label."""
