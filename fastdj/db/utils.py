@@ -123,7 +123,13 @@ class DatabaseErrorWrapper:
 
 
 def load_backend(backend_name: str):
-    """Return the ``base`` module of the backend package ``backend_name``."""
+    """Return the ``base`` module of the backend package ``backend_name``.
+
+    Django's built-in engine names map to fastdj's, so a ported settings
+    module keeps working unchanged.
+    """
+    if backend_name.startswith("django.db.backends."):
+        backend_name = "fastdj" + backend_name.removeprefix("django")
     try:
         return importlib.import_module(f"{backend_name}.base")
     except ImportError as exc:

@@ -239,3 +239,15 @@ def test_server_version_is_checked(db, monkeypatch):
         wrapper.ensure_connection()
     # The refused connection was not kept half-initialized.
     assert wrapper.connection is None
+
+
+@pytest.mark.parametrize("vendor", ["sqlite3", "postgresql"])
+def test_django_engine_names_load_fastdj_backends(vendor):
+    ported = load_backend(f"django.db.backends.{vendor}")
+    assert ported is load_backend(f"fastdj.db.backends.{vendor}")
+    assert ported.__name__ == f"fastdj.db.backends.{vendor}.base"
+
+
+def test_unknown_engine_is_improperly_configured():
+    with pytest.raises(ImproperlyConfigured, match="isn't an available database"):
+        load_backend("django.db.backends.oracle")
