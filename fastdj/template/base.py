@@ -22,6 +22,7 @@ from fastdj.template.exceptions import (
     VariableDoesNotExist,
 )
 from fastdj.utils.safestring import mark_safe
+from fastdj.utils.text import smart_split
 
 __all__ = [
     "BLOCK_TAG_END",
@@ -337,28 +338,6 @@ class Token:
                 bit = " ".join(trans_bit)
             split.append(bit)
         return split
-
-
-_smart_split_re = re.compile(
-    r"""
-    ((?:
-        [^\s'"]*
-        (?:
-            (?:"(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*')
-            [^\s'"]*
-        )+
-    ) | \S+)
-""",
-    re.VERBOSE,
-)
-
-
-def smart_split(text):
-    """Yield the whitespace-separated words of ``text``; quoted phrases stay
-    one word.
-    """
-    for bit in _smart_split_re.finditer(str(text)):
-        yield bit[0]
 
 
 class Lexer:
