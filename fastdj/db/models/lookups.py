@@ -29,95 +29,6 @@ __all__ = [
     "Transform",
 ]
 
-# Right-hand side SQL per vendor (Django's ``connection.operators``).
-_OPERATORS = {
-    "sqlite": {
-        "exact": "= %s",
-        "iexact": "LIKE %s ESCAPE '\\'",
-        "contains": "LIKE %s ESCAPE '\\'",
-        "icontains": "LIKE %s ESCAPE '\\'",
-        "regex": "REGEXP %s",
-        "iregex": "REGEXP '(?i)' || %s",
-        "gt": "> %s",
-        "gte": ">= %s",
-        "lt": "< %s",
-        "lte": "<= %s",
-        "startswith": "LIKE %s ESCAPE '\\'",
-        "endswith": "LIKE %s ESCAPE '\\'",
-        "istartswith": "LIKE %s ESCAPE '\\'",
-        "iendswith": "LIKE %s ESCAPE '\\'",
-    },
-    "postgresql": {
-        "exact": "= %s",
-        "iexact": "= UPPER(%s)",
-        "contains": "LIKE %s",
-        "icontains": "LIKE UPPER(%s)",
-        "regex": "~ %s",
-        "iregex": "~* %s",
-        "gt": "> %s",
-        "gte": ">= %s",
-        "lt": "< %s",
-        "lte": "<= %s",
-        "startswith": "LIKE %s",
-        "endswith": "LIKE %s",
-        "istartswith": "LIKE UPPER(%s)",
-        "iendswith": "LIKE UPPER(%s)",
-    },
-}
-# When the right-hand side is an expression, LIKE patterns are built in SQL.
-_PATTERN_OPS = {
-    "sqlite": {
-        "contains": "LIKE '%%' || {} || '%%' ESCAPE '\\'",
-        "icontains": "LIKE '%%' || UPPER({}) || '%%' ESCAPE '\\'",
-        "startswith": "LIKE {} || '%%' ESCAPE '\\'",
-        "istartswith": "LIKE UPPER({}) || '%%' ESCAPE '\\'",
-        "endswith": "LIKE '%%' || {} ESCAPE '\\'",
-        "iendswith": "LIKE '%%' || UPPER({}) ESCAPE '\\'",
-    },
-    "postgresql": {
-        "contains": "LIKE '%%' || {} || '%%'",
-        "icontains": "LIKE '%%' || UPPER({}) || '%%'",
-        "startswith": "LIKE {} || '%%'",
-        "istartswith": "LIKE UPPER({}) || '%%'",
-        "endswith": "LIKE '%%' || {}",
-        "iendswith": "LIKE '%%' || UPPER({})",
-    },
-}
-_TEXT_CAST = {
-    "iexact",
-    "contains",
-    "icontains",
-    "startswith",
-    "istartswith",
-    "endswith",
-    "iendswith",
-    "regex",
-    "iregex",
-}
-_UPPER = {"iexact", "icontains", "istartswith", "iendswith"}
-
-
-def _vendor(connection) -> str:
-    vendor = connection.vendor
-    return vendor if vendor in _OPERATORS else "sqlite"
-
-
-def lookup_cast(lookup_name: str, connection, internal_type=None) -> str:
-    """Return the template wrapping a lookup's left-hand side on ``connection``."""
-    if connection.vendor != "postgresql":
-        return "%s"
-    lookup = "%s"
-    if lookup_name in _TEXT_CAST:
-        lookup = "%s::text"
-    if lookup_name in _UPPER:
-        lookup = f"UPPER({lookup})"
-    return lookup
-
-
-def _like_escape(value) -> str:
-    return str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _normalize_model_value(field, value):
     """Return the column value a model instance stands for in a related filter."""
     if not hasattr(value, "_meta") or not hasattr(value, "_state"):
@@ -312,10 +223,11 @@ class BuiltinLookup(Lookup):
         internal = (
             field.get_internal_type() if hasattr(field, "get_internal_type") else None
         )
-        return lookup_cast(self.lookup_name, connection, internal) % lhs_sql, params
+        cast = connection.ops.lookup_cast(self.lookup_name, internal)
+        return cast % lhs_sql, params
 
     def get_rhs_op(self, connection, rhs):
-        return _OPERATORS[_vendor(connection)][self.lookup_name] % rhs
+        return connection.operators[self.lookup_name] % rhs
 
     def as_sql(self, compiler, connection):
         lhs_sql, params = self.process_lhs(compiler, connection)
@@ -397,9 +309,7 @@ class IExact(BuiltinLookup):
     prepare_rhs = False
 
     def _direct_params(self, prepped, connection):
-        if connection.vendor == "postgresql":
-            return [prepped]
-        return [_like_escape(prepped)]
+        return [connection.ops.prep_for_iexact_query(prepped)]
 
 
 class _Comparison(FieldGetDbPrepValueMixin, BuiltinLookup):
@@ -435,10 +345,11 @@ class PatternLookup(BuiltinLookup):
     def get_rhs_op(self, connection, rhs):
         if self.rhs_is_direct_value():
             return super().get_rhs_op(connection, rhs)
-        return _PATTERN_OPS[_vendor(connection)][self.lookup_name].format(rhs)
+        pattern = connection.pattern_ops[self.lookup_name]
+        return pattern.format(connection.pattern_esc.format(rhs))
 
     def _direct_params(self, prepped, connection):
-        return [self.param_pattern % _like_escape(prepped)]
+        return [self.param_pattern % connection.ops.prep_for_like_query(prepped)]
 
 
 @RegisterLookupMixin.register_lookup

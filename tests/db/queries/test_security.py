@@ -133,6 +133,24 @@ def test_like_wildcards_match_literally(data):
     assert list(data.Book.objects.filter(title__contains="b%d")) == []
 
 
+@pytest.mark.parametrize(
+    "lookup",
+    ["contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"],
+)
+def test_like_wildcards_from_an_expression_match_literally(lookup, data):
+    # A right side that is an expression is escaped in SQL, as a plain value is
+    # in its parameter: "%" and "_" match only themselves (book 3 is
+    # "web_dev 100%"), never any text.
+    def pks(pattern):
+        qs = data.Book.objects.annotate(p=Value(pattern)).filter(
+            **{f"title__{lookup}": F("p")}
+        )
+        return sorted(book.pk for book in qs)
+
+    assert pks("%") == ([3] if lookup.endswith(("contains", "endswith")) else [])
+    assert pks("_") == ([3] if lookup.endswith("contains") else [])
+
+
 def test_identifiers_are_quoted(data):
     sql, params = (
         data.Book.objects.filter(author__name="ann")
