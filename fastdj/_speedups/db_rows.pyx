@@ -9,7 +9,11 @@ class), and the model's own columns converted inside that dict, so the row is
 copied only when a related model's or an annotation's column needs a converter.
 """
 
-from cpython.dict cimport PyDict_SetItem
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.datetime cimport date_new, datetime_new, import_datetime, time_new
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_TYPE
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
@@ -25,9 +29,129 @@ cdef extern from "Python.h":
     int PyObject_GenericSetDict(object o, object value, void *context) except -1
     dict _PyDict_NewPresized(Py_ssize_t minused)
 
-__all__ = ["KERNEL_VERSION", "RowPlan", "materialize"]
+__all__ = [
+    "KERNEL_VERSION",
+    "RowPlan",
+    "materialize",
+    "date_from_bytes",
+    "datetime_from_bytes",
+    "time_from_bytes",
+]
 
 KERNEL_VERSION = 1
+
+import_datetime()
+
+cdef object _pure_module = None
+
+
+cdef object _pure():
+    # The reference module, imported on first need: importing it at module
+    # load would start the import of fastdj.db.models from inside _accel's
+    # selection of this twin.
+    global _pure_module
+    if _pure_module is None:
+        from fastdj.db.models import _rows
+        _pure_module = _rows
+    return _pure_module
+
+
+# -- column parsers ---------------------------------------------------------
+# The canonical spellings the backends store (YYYY-MM-DD, HH:MM:SS[.ffffff],
+# and the two joined by " " or "T") are read by C code; anything else, and
+# any value the C constructors reject, goes to the pure functions (the
+# specification), so both give the same answer for every input.
+
+cdef inline int _digits(const unsigned char *s, Py_ssize_t n) noexcept:
+    # Return the value of n ASCII digits at s, or -1.
+    cdef int out = 0
+    cdef Py_ssize_t i
+    for i in range(n):
+        if s[i] < 48 or s[i] > 57:
+            return -1
+        out = out * 10 + (s[i] - 48)
+    return out
+
+
+cdef inline bint _read_date(const unsigned char *s, int *y, int *m, int *d) noexcept:
+    if s[4] != 45 or s[7] != 45:
+        return False
+    y[0] = _digits(s, 4)
+    m[0] = _digits(s + 5, 2)
+    d[0] = _digits(s + 8, 2)
+    if y[0] < 1 or m[0] < 1 or m[0] > 12 or d[0] < 1:
+        return False
+    if d[0] <= 28:
+        return True
+    if m[0] == 2:
+        return d[0] == 29 and y[0] % 4 == 0 and (y[0] % 100 != 0 or y[0] % 400 == 0)
+    if m[0] == 4 or m[0] == 6 or m[0] == 9 or m[0] == 11:
+        return d[0] <= 30
+    return d[0] <= 31
+
+
+cdef inline bint _read_time(
+    const unsigned char *s, Py_ssize_t n, int *hh, int *mm, int *ss, int *us
+) noexcept:
+    # n is 8 (HH:MM:SS) or 15 (HH:MM:SS.ffffff).
+    if s[2] != 58 or s[5] != 58:
+        return False
+    hh[0] = _digits(s, 2)
+    mm[0] = _digits(s + 3, 2)
+    ss[0] = _digits(s + 6, 2)
+    if n == 15:
+        if s[8] != 46:
+            return False
+        us[0] = _digits(s + 9, 6)
+    else:
+        us[0] = 0
+    return (
+        hh[0] >= 0 and hh[0] <= 23 and mm[0] >= 0 and mm[0] <= 59
+        and ss[0] >= 0 and ss[0] <= 59 and us[0] >= 0
+    )
+
+
+def date_from_bytes(value):
+    """Return the date in ISO text ``value`` (bytes), or None if it has none."""
+    cdef int y, m, d
+    cdef const unsigned char *s
+    if type(value) is bytes and PyBytes_GET_SIZE(value) == 10:
+        s = <const unsigned char *>PyBytes_AS_STRING(value)
+        if _read_date(s, &y, &m, &d):
+            return date_new(y, m, d)
+    return _pure().date_from_bytes(value)
+
+
+def datetime_from_bytes(value):
+    """Return the datetime in ISO text ``value`` (bytes), or None if invalid."""
+    cdef int y, m, d, hh, mm, ss, us
+    cdef const unsigned char *s
+    cdef Py_ssize_t n
+    if type(value) is bytes:
+        n = PyBytes_GET_SIZE(value)
+        if n == 19 or n == 26:
+            s = <const unsigned char *>PyBytes_AS_STRING(value)
+            if (
+                (s[10] == 32 or s[10] == 84)
+                and _read_date(s, &y, &m, &d)
+                and _read_time(s + 11, n - 11, &hh, &mm, &ss, &us)
+            ):
+                return datetime_new(y, m, d, hh, mm, ss, us, None)
+    return _pure().datetime_from_bytes(value)
+
+
+def time_from_bytes(value):
+    """Return the time in ISO text ``value`` (bytes), or None if invalid."""
+    cdef int hh, mm, ss, us
+    cdef const unsigned char *s
+    cdef Py_ssize_t n
+    if type(value) is bytes:
+        n = PyBytes_GET_SIZE(value)
+        if n == 8 or n == 15:
+            s = <const unsigned char *>PyBytes_AS_STRING(value)
+            if _read_time(s, n, &hh, &mm, &ss, &us):
+                return time_new(hh, mm, ss, us, None)
+    return _pure().time_from_bytes(value)
 
 cdef tuple _EMPTY = ()
 
@@ -39,6 +163,29 @@ cdef object _setter_cache_name(object setter):
     if getattr(setter, "__name__", "") == "set_cached_value" and owner is not None:
         return owner.cache_name
     return None
+
+
+cdef object _passthrough(object conv):
+    types = getattr(conv, "passthrough_types", None)
+    if types is None:
+        return None
+    types = tuple(types)
+    if not all(isinstance(t, type) for t in types):
+        raise TypeError("passthrough_types must be a tuple of types")
+    return types
+
+
+cdef inline bint _passes(object value, object skip):
+    # True when ``value``'s exact type is in the converter's passthrough types.
+    cdef Py_ssize_t i
+    cdef PyObject *tp
+    if skip is None:
+        return False
+    tp = <PyObject *>Py_TYPE(value)
+    for i in range(PyTuple_GET_SIZE(skip)):
+        if PyTuple_GET_ITEM(skip, i) == tp:
+            return True
+    return False
 
 
 cdef class RowPlan:
@@ -69,6 +216,8 @@ cdef class RowPlan:
     # annotations) still go through a converted copy of the row.
     cdef tuple _own_convs
     cdef tuple _other_convs
+    # All converters as (pos, ((conv, passthrough types or None), ...), expr).
+    cdef tuple _all_convs
     # Per materialize() call: the signal-dependent choices.
     cdef bint _use_fast
     cdef bint _send_post_init
@@ -125,14 +274,17 @@ cdef class RowPlan:
             )
         )
         self.state_cls = loaded_state_class(db)
-        own, other = [], []
+        own, other, every = [], [], []
         for pos, convs, expr in self.converters:
+            steps = tuple([(conv, _passthrough(conv)) for conv in convs])
+            every.append((pos, steps, expr))
             if self.start <= pos < self.end:
-                own.append((self.attnames[pos - self.start], convs, expr))
+                own.append((self.attnames[pos - self.start], steps, expr))
             else:
-                other.append((pos, convs, expr))
+                other.append((pos, steps, expr))
         self._own_convs = tuple(own)
         self._other_convs = tuple(other)
+        self._all_convs = tuple(every)
         self.pre_init = signals.pre_init
         self.post_init = signals.post_init
 
@@ -199,32 +351,42 @@ cdef class RowPlan:
 
 
 cdef object _convert(object row, tuple converters, object connection):
-    cdef list out = list(row)
-    cdef tuple entry, convs
-    cdef Py_ssize_t pos
-    cdef object value, expression, conv
+    # Copy the row only when a converter changed a value.
+    cdef list out = None
+    cdef tuple entry, convs, step
+    cdef Py_ssize_t pos, i
+    cdef object value, original, expression
     for entry in converters:
-        pos = entry[0]
-        convs = entry[1]
-        expression = entry[2]
-        value = out[pos]
-        for conv in convs:
-            value = conv(value, expression, connection)
-        out[pos] = value
-    return out
+        pos = <object>PyTuple_GET_ITEM(entry, 0)
+        convs = <tuple>PyTuple_GET_ITEM(entry, 1)
+        expression = <object>PyTuple_GET_ITEM(entry, 2)
+        value = original = row[pos]
+        for i in range(PyTuple_GET_SIZE(convs)):
+            step = <tuple>PyTuple_GET_ITEM(convs, i)
+            if not _passes(value, <object>PyTuple_GET_ITEM(step, 1)):
+                value = (<object>PyTuple_GET_ITEM(step, 0))(value, expression, connection)
+        if value is not original:
+            if out is None:
+                out = list(row)
+            out[pos] = value
+    return row if out is None else out
 
 
 cdef void _convert_dict(dict data, tuple converters, object connection) except *:
-    cdef tuple entry, convs
-    cdef object name, value, expression, conv
+    cdef tuple entry, convs, step
+    cdef Py_ssize_t i
+    cdef object name, value, original, expression
     for entry in converters:
         name = <object>PyTuple_GET_ITEM(entry, 0)
         convs = <tuple>PyTuple_GET_ITEM(entry, 1)
         expression = <object>PyTuple_GET_ITEM(entry, 2)
-        value = data[name]
-        for conv in convs:
-            value = conv(value, expression, connection)
-        PyDict_SetItem(data, name, value)
+        value = original = <object>PyDict_GetItem(data, name)
+        for i in range(PyTuple_GET_SIZE(convs)):
+            step = <tuple>PyTuple_GET_ITEM(convs, i)
+            if not _passes(value, <object>PyTuple_GET_ITEM(step, 1)):
+                value = (<object>PyTuple_GET_ITEM(step, 0))(value, expression, connection)
+        if value is not original:
+            PyDict_SetItem(data, name, value)
 
 
 def materialize(rows, plan):
@@ -236,7 +398,7 @@ def materialize(rows, plan):
     cdef list result = []
     cdef tuple annotations = p.annotations
     # The fast path converts the model's own columns in the instance dict.
-    cdef tuple converters = p._other_convs if p._use_fast else p.converters
+    cdef tuple converters = p._other_convs if p._use_fast else p._all_convs
     cdef bint has_conv = len(converters) > 0
     cdef bint has_related = len(p.related) > 0
     cdef bint has_ann = len(annotations) > 0

@@ -23,6 +23,9 @@ for every execution and every chunk of rows. Arguments:
   ``conv(value, expression, connection)`` is applied in order to
   ``row[row_index]`` before anything else (Django's compiler.get_converters()).
   Only the top plan's converters run; they cover every column of the row.
+  A converter with a ``passthrough_types`` attribute (a tuple of types) is
+  not called for a value whose exact type is one of them: it declares that it
+  returns such values unchanged (e.g. a column the driver already parsed).
 - ``related``: tuple of RowPlans for select_related() models, each with
   ``pk_index`` (row index of its primary key: NULL there means "no related
   object"), ``local_setter(from_obj, obj)`` and ``remote_setter(obj, from_obj)``
@@ -38,6 +41,16 @@ receiver for it): the instance ``__dict__`` is filled from ``attnames`` and its
 only when it has receivers. Otherwise ``model.from_db(db, attnames, values)`` is
 called, as Django does.
 
+Column parsers, for drivers that hand over a column's text as bytes (the
+SQLite backend registers them as sqlite3 converters)::
+
+    date_from_bytes(value)       # date.fromisoformat(text[:10])
+    datetime_from_bytes(value)   # datetime.fromisoformat(text)
+    time_from_bytes(value)       # time.fromisoformat(text)
+
+``text`` is ``value.decode()`` (invalid UTF-8 raises UnicodeDecodeError); text
+that does not parse gives None, so one bad value does not fail a whole fetch.
+
 Errors: a ``plan`` that is not a RowPlan, or a related plan that is not one,
 raises TypeError; a related plan without ``pk_index`` raises ValueError; a row
 shorter than the plan needs raises IndexError (never a partial instance).
@@ -45,9 +58,45 @@ shorter than the plan needs raises IndexError (never a partial instance).
 
 from __future__ import annotations
 
-__all__ = ["KERNEL_VERSION", "RowPlan", "materialize"]
+import datetime
+
+__all__ = [
+    "KERNEL_VERSION",
+    "RowPlan",
+    "materialize",
+    "date_from_bytes",
+    "datetime_from_bytes",
+    "time_from_bytes",
+]
 
 KERNEL_VERSION = 1
+
+
+def date_from_bytes(value):
+    """Return the date in ISO text ``value`` (bytes), or None if it has none."""
+    text = value.decode()
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def datetime_from_bytes(value):
+    """Return the datetime in ISO text ``value`` (bytes), or None if invalid."""
+    text = value.decode()
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def time_from_bytes(value):
+    """Return the time in ISO text ``value`` (bytes), or None if invalid."""
+    text = value.decode()
+    try:
+        return datetime.time.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _setter_cache_name(setter):
@@ -59,6 +108,16 @@ def _setter_cache_name(setter):
     if getattr(setter, "__name__", "") == "set_cached_value" and owner is not None:
         return owner.cache_name
     return None
+
+
+def _passthrough(conv):
+    types = getattr(conv, "passthrough_types", None)
+    if types is None:
+        return None
+    types = tuple(types)
+    if not all(isinstance(t, type) for t in types):
+        raise TypeError("passthrough_types must be a tuple of types")
+    return frozenset(types)
 
 
 class RowPlan:
@@ -84,6 +143,7 @@ class RowPlan:
         "state_cls",
         "pre_init",
         "post_init",
+        "_steps",
     )
 
     def __init__(
@@ -116,6 +176,10 @@ class RowPlan:
         for plan in self.related:
             if not isinstance(plan, RowPlan):
                 raise TypeError("related plans must be RowPlan instances")
+        self._steps = tuple(
+            (pos, tuple((conv, _passthrough(conv)) for conv in convs), expr)
+            for pos, convs, expr in self.converters
+        )
         self.annotations = tuple((str(n), int(p)) for n, p in annotations)
         self.pk_index = int(pk_index)
         for plan in self.related:
@@ -196,27 +260,57 @@ def _signal_flags(plan, flags):
     return flags
 
 
+def _convert(row, steps, connection):
+    # Copy the row only when a converter changed a value.
+    out = None
+    for pos, convs, expression in steps:
+        value = original = row[pos]
+        for conv, skip in convs:
+            if skip is None or type(value) not in skip:
+                value = conv(value, expression, connection)
+        if value is not original:
+            if out is None:
+                out = list(row)
+            out[pos] = value
+    return row if out is None else out
+
+
 def materialize(rows, plan: RowPlan) -> list:
     """Return the model instances built from ``rows`` following ``plan``."""
     if not isinstance(plan, RowPlan):
         raise TypeError(f"plan must be a RowPlan, not {type(plan).__name__}")
     flags = _signal_flags(plan, {})
     fast, send_post_init = flags[plan]
-    converters = plan.converters
+    steps = plan._steps
     connection = plan.connection
-    annotations = plan.annotations
-    has_related = bool(plan.related)
+    width = plan.width
     result = []
     append = result.append
+    if fast and not send_post_init and not plan.related and not plan.annotations:
+        # The common shape (plain model rows): one loop, no per-row calls.
+        cls = plan.model
+        new = cls.__new__
+        state_cls = plan.state_cls
+        new_state = state_cls.__new__
+        attnames = plan.attnames
+        start, end = plan.start, plan.end
+        for row in rows:
+            if steps:
+                row = _convert(row, steps, connection)
+            if len(row) < width:
+                raise IndexError("row has fewer columns than the plan expects")
+            obj = new(cls)
+            data = dict(zip(attnames, row[start:end] if start else row, strict=False))
+            data["_state"] = new_state(state_cls)
+            obj.__dict__ = data
+            append(obj)
+        return result
+    annotations = plan.annotations
+    has_related = bool(plan.related)
     for row in rows:
-        if converters:
-            row = list(row)
-            for pos, convs, expression in converters:
-                value = row[pos]
-                for conv in convs:
-                    value = conv(value, expression, connection)
-                row[pos] = value
-        if len(row) < plan.width:
+        if steps:
+            row = _convert(row, steps, connection)
+        if len(row) < width:
             raise IndexError("row has fewer columns than the plan expects")
         obj = _build(plan, row, fast, send_post_init)
         if has_related:

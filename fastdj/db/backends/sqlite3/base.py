@@ -10,6 +10,7 @@ import sqlite3 as Database
 import zoneinfo
 from collections.abc import Mapping
 
+from fastdj import _accel
 from fastdj.core.exceptions import ImproperlyConfigured
 from fastdj.db.backends.base.base import BaseDatabaseWrapper
 from fastdj.db.backends.sqlite3 import _functions
@@ -22,40 +23,26 @@ from fastdj.db.backends.sqlite3.schema import DatabaseSchemaEditor
 __all__ = ["Database", "DatabaseWrapper", "SQLiteCursorWrapper"]
 
 
-def _decoder(conv_func):
-    """Turn a str converter into one for the bytes sqlite3 hands converters."""
-    return lambda s: conv_func(s.decode())
-
-
-def _parse_datetime(value: str):
-    # A NULL-free column of garbage must not crash a whole fetch.
-    try:
-        return datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _parse_date(value: str):
-    try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _parse_time(value: str):
-    try:
-        return datetime.time.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 # Column types declared by data_types are converted on fetch
 # (detect_types=PARSE_DECLTYPES); registration is process-wide in sqlite3.
 Database.register_converter("bool", b"1".__eq__)
-Database.register_converter("date", _decoder(_parse_date))
-Database.register_converter("time", _decoder(_parse_time))
-Database.register_converter("datetime", _decoder(_parse_datetime))
-Database.register_converter("timestamp", _decoder(_parse_datetime))
+
+
+def _register_date_converters() -> None:
+    """Register the rows kernel's parsers for the date/time column types.
+
+    sqlite3 hands converters the column's bytes. The rows kernel parses them
+    (in C with its Cython twin), once: the backend's field converters then
+    return the value unchanged (see passthrough_types in operations.py).
+    Called when a connection opens, so the kernel is chosen after start-up.
+    """
+    rows = _accel.kernel("rows")
+    Database.register_converter("date", rows.date_from_bytes)
+    Database.register_converter("time", rows.time_from_bytes)
+    Database.register_converter("datetime", rows.datetime_from_bytes)
+    Database.register_converter("timestamp", rows.datetime_from_bytes)
+
+
 Database.register_adapter(decimal.Decimal, str)
 # Python 3.12 deprecates the default date adapters: state them explicitly.
 Database.register_adapter(datetime.date, lambda v: v.isoformat())
@@ -226,6 +213,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         return kwargs
 
     def get_new_connection(self, conn_params: dict):
+        _register_date_converters()
         conn = Database.connect(**conn_params)
         _functions.register(conn)
         conn.execute("PRAGMA foreign_keys = ON")

@@ -280,6 +280,17 @@ class DatabaseOperations(BaseDatabaseOperations):
     def convert_booleanfield_value(self, value, expression, connection):
         return bool(value) if value in (1, 0) else value
 
+    # sqlite3 already parses the columns declared "bool", "date" and "time"
+    # (detect_types, see base.py): tell the rows kernel which value types
+    # these converters return unchanged, so each value is converted once.
+    convert_booleanfield_value.passthrough_types = (bool, type(None))
+    convert_datefield_value.passthrough_types = (
+        datetime.date,
+        datetime.datetime,
+        type(None),
+    )
+    convert_timefield_value.passthrough_types = (datetime.time, type(None))
+
     def combine_expression(self, connector, sub_expressions):
         # SQLite has "^" as nothing and "#" as nothing: map Django's connectors.
         if connector == "^":
