@@ -67,8 +67,6 @@ OUT_OF_SCOPE = {
         "UserSettingsHolder": "override_settings lives in fastdj.test.utils",
     },
     "core.exceptions": {
-        "EmptyResultSet": _ORM,
-        "FullResultSet": _ORM,
         "SynchronousOnlyOperation": _ASYNC,
     },
     "http.request": {"RAISE_ERROR": "signed cookies (signing not in issue 2)"},

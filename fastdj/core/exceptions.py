@@ -79,6 +79,14 @@ class AppRegistryNotReady(Exception):
     """The django.apps registry is not populated yet."""
 
 
+class EmptyResultSet(Exception):
+    """A WHERE clause that can never match: the query returns no rows."""
+
+
+class FullResultSet(Exception):
+    """A WHERE clause that always matches: it can be dropped."""
+
+
 NON_FIELD_ERRORS = "__all__"
 
 

@@ -7,6 +7,22 @@ from fastdj.core.exceptions import FieldError, ValidationError
 __all__ = ["BaseConstraint", "UniqueConstraint"]
 
 
+def condition_sql(model, condition, schema_editor) -> str:
+    """Return ``condition`` (a Q) as DDL-ready SQL with its values inlined.
+
+    DDL statements take no parameters, so the values are quoted by the
+    schema editor, as Django does for partial indexes.
+    """
+    from fastdj.db.models.sql.query import Query
+
+    query = Query(model, alias_cols=False)
+    where = query.build_where(condition)
+    connection = schema_editor.connection
+    compiler = query.get_compiler(connection=connection)
+    sql, params = where.as_sql(compiler, connection)
+    return sql % tuple(schema_editor.quote_value(p) for p in params)
+
+
 class BaseConstraint:
     """A named table constraint with a validation message."""
 
@@ -112,6 +128,11 @@ class UniqueConstraint(BaseConstraint):
         return [model._meta.get_field(name).column for name in self.fields]
 
     def constraint_sql(self, model, schema_editor):
+        """Return the inline table constraint, or None for a partial index."""
+        if self.condition is not None:
+            # A table-level UNIQUE cannot carry a WHERE clause: create_sql()
+            # builds a partial unique index instead.
+            return None
         qn = schema_editor.quote_name
         cols = ", ".join(qn(c) for c in self._columns(model))
         return f"CONSTRAINT {qn(self.name)} UNIQUE ({cols})"
@@ -119,11 +140,12 @@ class UniqueConstraint(BaseConstraint):
     def create_sql(self, model, schema_editor):
         qn = schema_editor.quote_name
         cols = ", ".join(qn(c) for c in self._columns(model))
+        where = ""
         if self.condition is not None:
-            raise NotImplementedError("conditional unique constraints need an index")
+            where = " WHERE " + condition_sql(model, self.condition, schema_editor)
         return (
             f"CREATE UNIQUE INDEX {qn(self.name)} ON {qn(model._meta.db_table)} "
-            f"({cols})"
+            f"({cols}){where}"
         )
 
     def remove_sql(self, model, schema_editor):

@@ -962,7 +962,7 @@ class Case(Expression):
         return [f for f in fields if f is not None]
 
     def as_sql(self, compiler, connection):
-        from fastdj.db.models.sql.datastructures import EmptyResultSet, FullResultSet
+        from fastdj.core.exceptions import EmptyResultSet, FullResultSet
 
         if not self.cases:
             return compiler.compile(self.default)

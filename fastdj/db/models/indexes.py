@@ -57,7 +57,15 @@ class Index:
             (qn(model._meta.get_field(name).column) + (f" {order}" if order else ""))
             for name, order in self.fields_orders
         )
-        return f"CREATE INDEX {qn(self.name)} ON {qn(model._meta.db_table)} ({cols})"
+        where = ""
+        if self.condition is not None:
+            from fastdj.db.models.constraints import condition_sql
+
+            where = " WHERE " + condition_sql(model, self.condition, schema_editor)
+        return (
+            f"CREATE INDEX {qn(self.name)} ON {qn(model._meta.db_table)} "
+            f"({cols}){where}"
+        )
 
     def remove_sql(self, model, schema_editor, **kwargs):
         return f"DROP INDEX {schema_editor.quote_name(self.name)}"
@@ -67,6 +75,8 @@ class Index:
         kwargs = {"name": self.name}
         if self.fields:
             kwargs["fields"] = self.fields
+        if self.condition is not None:
+            kwargs["condition"] = self.condition
         return path, self.expressions, kwargs
 
     def clone(self):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from fastdj.core.exceptions import EmptyResultSet
 from fastdj.db.models.expressions import Expression, Func, Value
 from fastdj.db.models.query_utils import RegisterLookupMixin
 from fastdj.db.models.sql._shapes import SlotParam, Slotted
-from fastdj.db.models.sql.datastructures import EmptyResultSet
 
 __all__ = [
     "Contains",
@@ -28,6 +28,7 @@ __all__ = [
     "StartsWith",
     "Transform",
 ]
+
 
 def _normalize_model_value(field, value):
     """Return the column value a model instance stands for in a related filter."""

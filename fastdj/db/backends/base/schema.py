@@ -378,6 +378,12 @@ class BaseDatabaseSchemaEditor:
                 output.append(self._create_index_sql(model, [field]))
         for index in getattr(opts, "indexes", ()) or ():
             output.append(self._index_sql(model, index))
+        # Constraints that cannot be inline (partial unique) become indexes.
+        for constraint in getattr(opts, "constraints", ()) or ():
+            if self._constraint_inline_sql(model, constraint) is None and hasattr(
+                constraint, "create_sql"
+            ):
+                output.append(str(constraint.create_sql(model, self)))
         return output
 
     def _create_index_name(

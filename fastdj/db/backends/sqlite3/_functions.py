@@ -25,6 +25,11 @@ def _parse_datetime(value):
         return None
 
 
+# A fixed-offset zone reaches SQL by name, e.g. "UTC+05:00" (what
+# datetime.timezone(timedelta(hours=5)).tzname() says).
+_TZNAME_DELTA = re.compile(r"^(?P<name>.*?)(?P<sign>[+-])(?P<hh>\d{2}):(?P<mm>\d{2})$")
+
+
 def _to_tz(dt, tzname, conn_tzname):
     """Interpret naive ``dt`` in the connection's zone, convert to ``tzname``."""
     if dt is None:
@@ -32,6 +37,13 @@ def _to_tz(dt, tzname, conn_tzname):
     if conn_tzname and dt.tzinfo is None:
         dt = dt.replace(tzinfo=zoneinfo.ZoneInfo(conn_tzname))
     if tzname and tzname != conn_tzname:
+        fixed = _TZNAME_DELTA.match(tzname)
+        if fixed:
+            # Shift the instant by the offset and read it in the base zone,
+            # as Django's SQLite functions do.
+            delta = datetime.timedelta(hours=int(fixed["hh"]), minutes=int(fixed["mm"]))
+            dt += delta if fixed["sign"] == "+" else -delta
+            tzname = fixed["name"] or "UTC"
         dt = dt.astimezone(zoneinfo.ZoneInfo(tzname))
     return dt
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import chain
 
-from fastdj.core.exceptions import FieldError
+from fastdj.core.exceptions import EmptyResultSet, FieldError, FullResultSet
 from fastdj.db.models.expressions import Expression, OrderBy, Ref, Value
 from fastdj.db.models.query_utils import select_related_descend
 from fastdj.db.models.sql.constants import (
@@ -16,7 +16,7 @@ from fastdj.db.models.sql.constants import (
     ROW_COUNT,
     SINGLE,
 )
-from fastdj.db.models.sql.datastructures import BaseTable, EmptyResultSet, FullResultSet
+from fastdj.db.models.sql.datastructures import BaseTable
 from fastdj.db.models.sql.query import LOOKUP_SEP
 
 __all__ = [
@@ -243,6 +243,42 @@ class SQLCompiler:
                 select, model._meta, alias, cur_depth + 1, nxt
             )
             related.append(info)
+        if restricted:
+            related.extend(
+                self._reverse_one_to_one_selections(
+                    select, opts, root_alias, cur_depth, requested
+                )
+            )
+        return related
+
+    def _reverse_one_to_one_selections(
+        self, select, opts, root_alias, cur_depth, requested
+    ):
+        """Follow the reverse one-to-one relations named in ``requested``."""
+        related = []
+        for rel in _reverse_unique_relations(opts):
+            name = rel.field.related_query_name()
+            if name not in requested:
+                continue
+            join_info = self.query.setup_joins([name], opts, root_alias)
+            alias = join_info.joins[-1]
+            # The related row may not exist: the join must keep the parent.
+            self.query.promote_joins([alias])
+            model = rel.related_model
+            columns = self.get_default_columns(None, alias, model._meta)
+            info = {
+                "model": model,
+                "field": rel.field,
+                "reverse": True,
+                "local_setter": rel.set_cached_value,
+                "remote_setter": rel.field.set_cached_value,
+                "select_fields": list(range(len(select), len(select) + len(columns))),
+            }
+            select.extend((col, None) for col in columns)
+            info["related_klass_infos"] = self.get_related_selections(
+                select, model._meta, alias, cur_depth + 1, requested.get(name, {})
+            )
+            related.append(info)
         return related
 
     @staticmethod
@@ -252,6 +288,10 @@ class SQLCompiler:
             for f in opts.fields
             if f.is_relation and (f.many_to_one or f.one_to_one)
         ]
+        reverse = {
+            rel.field.related_query_name() for rel in _reverse_unique_relations(opts)
+        }
+        choices.extend(sorted(reverse))
         invalid = []
         non_rel = []
         for name in requested:
@@ -262,7 +302,7 @@ class SQLCompiler:
                 continue
             if not getattr(field, "is_relation", False):
                 non_rel.append(name)
-            elif name not in choices:
+            elif name not in choices and name not in reverse:
                 invalid.append(name)
         if non_rel:
             raise FieldError(
@@ -1035,3 +1075,12 @@ class SQLAggregateCompiler(SQLCompiler):
         self.tz_dependent = self.tz_dependent or inner.tz_dependent
         sql = "SELECT {} FROM ({}) subquery".format(", ".join(sql), inner_sql)
         return sql, tuple(params) + tuple(inner_params)
+
+
+def _reverse_unique_relations(opts):
+    """Return the reverse one-to-one relations of ``opts`` (Django's choices)."""
+    return [
+        rel
+        for rel in getattr(opts, "related_objects", ())
+        if rel.field.unique and not rel.many_to_many
+    ]

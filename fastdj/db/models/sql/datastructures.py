@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+# Re-exported: Django keeps both in django.core.exceptions.
+from fastdj.core.exceptions import EmptyResultSet, FullResultSet
 from fastdj.db.models.sql.constants import INNER, LOUTER
 
 __all__ = ["BaseTable", "EmptyResultSet", "FullResultSet", "Join", "MultiJoin"]
-
-
-class EmptyResultSet(Exception):
-    """A WHERE clause that can never match: the query returns no rows."""
-
-
-class FullResultSet(Exception):
-    """A WHERE clause that always matches: it can be dropped."""
 
 
 class MultiJoin(Exception):

@@ -603,7 +603,11 @@ class Query(BaseExpression):
         if raw is None and lookup_name not in ("exact", "iexact"):
             if not lookup_class.can_use_none_as_rhs:
                 raise ValueError("Cannot use None as a query value")
-        if raw is None and lookup_name in ("exact", "iexact"):
+        if (
+            raw is None
+            and lookup_name in ("exact", "iexact")
+            and not lookup_class.can_use_none_as_rhs
+        ):
             return lhs.get_lookup("isnull")(lhs, True)
         return lookup_class(lhs, rhs)
 
@@ -997,17 +1001,19 @@ class Query(BaseExpression):
         if not field_names:
             return None
         opts = self.get_meta()
+        names = set()
         for full in field_names:
             name, *rest = full.split(LOOKUP_SEP)
             if name == "pk":
+                names.add(opts.pk.name)
                 continue
             field = opts.get_field(name)
             if rest and not getattr(field, "is_relation", False):
                 raise FieldError(
                     f"Field {opts.object_name}.{field.name} is not a relation."
                 )
-        names = {n.split(LOOKUP_SEP)[0] for n in field_names}
-        names = {opts.pk.name if n == "pk" else n for n in names}
+            # only("author_id") names the same column as only("author").
+            names.add(field.name)
         if defer:
             return {
                 f for f in opts.concrete_fields if f.name not in names or f.primary_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from fastdj.db.models.sql.datastructures import EmptyResultSet, FullResultSet
+from fastdj.core.exceptions import EmptyResultSet, FullResultSet
 
 __all__ = ["AND", "OR", "XOR", "EmptyResultSet", "FullResultSet", "WhereNode"]
 
