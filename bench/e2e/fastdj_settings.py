@@ -1,0 +1,26 @@
+"""Settings of the fastdj e2e project (FASTDJ_SETTINGS_MODULE=fastdj_settings)."""
+
+from pathlib import Path
+
+from common import django_style_databases
+
+DEBUG = False
+SECRET_KEY = "e2e-benchmark-not-secret"
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "app_fastdj"
+
+# A realistic stack: Django's CommonMiddleware plus a small security-header
+# middleware, as a production project would run.
+MIDDLEWARE = [
+    "app_fastdj.SecurityHeadersMiddleware",
+    "fastdj.middleware.common.CommonMiddleware",
+]
+
+DATABASES = django_style_databases("fastdj.db.backends.postgresql")
+
+TEMPLATES = [
+    {
+        "BACKEND": "fastdj.template.backends.fastdj.FastdjTemplates",
+        "DIRS": [str(Path(__file__).parent / "templates")],
+    }
+]
