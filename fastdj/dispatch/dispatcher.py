@@ -42,6 +42,10 @@ class Signal:
             weakref.WeakKeyDictionary() if use_caching else {}
         )
         self._dead_receivers = False
+        # The live-receiver refs when no receiver filters on its sender: then
+        # the list is the same for every sender, and a send (request_started,
+        # request_finished on every request) skips the lock and the scan.
+        self._for_any_sender: list | None = None
 
     def connect(self, receiver, sender=None, weak: bool = True, dispatch_uid=None):
         """Connect ``receiver`` to this signal, optionally only for ``sender``.
@@ -70,6 +74,7 @@ class Signal:
             if not any(key == lookup_key for key, _, _ in self.receivers):
                 self.receivers.append((lookup_key, ref, weak))
             self.sender_receivers_cache.clear()
+            self._for_any_sender = None
 
     def disconnect(self, receiver=None, sender=None, dispatch_uid=None) -> bool:
         """Disconnect a receiver; return True if one was disconnected."""
@@ -84,6 +89,7 @@ class Signal:
                 if key == lookup_key:
                     del self.receivers[index]
                     self.sender_receivers_cache.clear()
+                    self._for_any_sender = None
                     return True
         return False
 
@@ -140,10 +146,11 @@ class Signal:
                 if not (entry[2] and entry[1]() is None)
             ]
             self.sender_receivers_cache.clear()
+            self._for_any_sender = None
 
     def _live_receivers(self, sender) -> list:
-        cached = None
-        if self.use_caching and not self._dead_receivers:
+        cached = None if self._dead_receivers else self._for_any_sender
+        if cached is None and self.use_caching and not self._dead_receivers:
             try:
                 cached = self.sender_receivers_cache.get(sender)
             except TypeError:  # sender cannot be weakly referenced
@@ -155,9 +162,14 @@ class Signal:
                 self._clear_dead_receivers()
                 sender_id = _make_id(sender)
                 cached = []
+                any_sender = True
                 for (_, r_sender), ref, _ in self.receivers:
                     if r_sender in (NONE_ID, sender_id):
                         cached.append(ref)
+                    if r_sender != NONE_ID:
+                        any_sender = False
+                if any_sender:
+                    self._for_any_sender = cached
                 if self.use_caching:
                     try:
                         self.sender_receivers_cache[sender] = cached or NO_RECEIVERS

@@ -410,3 +410,43 @@ def test_connect_disconnect_cycles_do_not_accumulate_finalizers():
         signal.connect(listener.on, dispatch_uid="uid")
         assert signal.disconnect(dispatch_uid="uid")
     assert finalizers() - before < 10
+
+
+def test_any_sender_cache_follows_connects_disconnects_and_deaths():
+    sig = Signal()
+    calls = []
+
+    def everyone(sender, **kwargs):
+        calls.append(("everyone", sender))
+
+    def only_int(sender, **kwargs):
+        calls.append(("only_int", sender))
+
+    sig.connect(everyone)
+    sig.send(sender=str)  # fills the cache for "no receiver filters on sender"
+    sig.connect(only_int, sender=int)
+    sig.send(sender=str)
+    sig.send(sender=int)
+    assert calls == [
+        ("everyone", str),
+        ("everyone", str),
+        ("everyone", int),
+        ("only_int", int),
+    ]
+    sig.disconnect(only_int, sender=int)
+    calls.clear()
+    sig.send(sender=int)
+    assert calls == [("everyone", int)]
+
+    def transient(sender, **kwargs):
+        calls.append(("transient", sender))
+
+    sig.connect(transient)
+    calls.clear()
+    sig.send(sender=None)
+    assert ("transient", None) in calls
+    del transient
+    gc.collect()
+    calls.clear()
+    sig.send(sender=None)
+    assert calls == [("everyone", None)]
