@@ -212,8 +212,15 @@ class HttpRequest:
         allowed_hosts = settings.ALLOWED_HOSTS
         if settings.DEBUG and not allowed_hosts:
             allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+        key = (host, tuple(allowed_hosts))
+        if key in _valid_hosts:
+            return host
         domain, port = split_domain_port(host)
         if domain and validate_host(domain, allowed_hosts):
+            if len(_valid_hosts) >= _VALID_HOSTS_MAX:
+                # With "*" any Host is valid: keep clients from growing this.
+                _valid_hosts.clear()
+            _valid_hosts[key] = None
             return host
         msg = f"Invalid HTTP_HOST header: {host!r}."
         if domain:
@@ -1031,6 +1038,12 @@ def bytes_to_text(s, encoding: str):
     if isinstance(s, bytes):
         return str(s, encoding, "replace")
     return s
+
+
+# (Host header, ALLOWED_HOSTS) pairs already validated: every request checks its
+# host (CommonMiddleware does), and the answer only changes with the setting.
+_valid_hosts: dict[tuple, None] = {}
+_VALID_HOSTS_MAX = 512
 
 
 def split_domain_port(host: str) -> tuple[str, str]:

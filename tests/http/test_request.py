@@ -176,6 +176,28 @@ def test_disallowed_host():
         WSGIRequest(make_environ(HTTP_HOST="a/b")).get_host()
 
 
+def test_host_validation_follows_allowed_hosts_changes():
+    with override_settings(ALLOWED_HOSTS=["a.example"]):
+        assert host_of("a.example") == "a.example"
+    # A host valid under the old setting is checked again under the new one.
+    with override_settings(ALLOWED_HOSTS=["b.example"]):
+        with pytest.raises(DisallowedHost):
+            host_of("a.example")
+
+
+def test_remembered_hosts_stay_bounded():
+    from fastdj.http import request as request_module
+
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for i in range(request_module._VALID_HOSTS_MAX * 2 + 10):
+            assert host_of(f"h{i}.example") == f"h{i}.example"
+    assert len(request_module._valid_hosts) <= request_module._VALID_HOSTS_MAX
+
+
+def host_of(value):
+    return WSGIRequest(make_environ(HTTP_HOST=value)).get_host()
+
+
 def test_construction_is_lazy():
     environ = make_environ(
         query_string="a=1", headers={"Cookie": "a=1"}, content_type="text/plain"
