@@ -105,6 +105,10 @@ def data():
     settings.DATABASES = {
         "default": {"ENGINE": "fastdj.db.backends.sqlite3", "NAME": str(PATH)}
     }
+    from fastdj.db import connections
+
+    # Another suite in the same process may already hold a "default" connection.
+    connections.reset()
     yield con, Item, DjItem
     con.close()
 

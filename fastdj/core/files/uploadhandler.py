@@ -16,7 +16,6 @@ from fastdj.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUpload
 from fastdj.utils.module_loading import import_string
 
 __all__ = [
-    "DEFAULT_HANDLERS",
     "FileUploadHandler",
     "MemoryFileUploadHandler",
     "SkipFile",
@@ -26,13 +25,6 @@ __all__ = [
     "UploadFileException",
     "load_handler",
 ]
-
-# Used when settings has no FILE_UPLOAD_HANDLERS (Django's default list).
-DEFAULT_HANDLERS = [
-    "fastdj.core.files.uploadhandler.MemoryFileUploadHandler",
-    "fastdj.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
-
 
 class UploadFileException(Exception):
     """Any error while handling an uploaded file."""
