@@ -47,10 +47,11 @@ def psycopg_conninfo() -> dict:
 def django_style_databases(engine: str) -> dict:
     """Return a DATABASES setting (Django's shape) for the benchmark database.
 
-    E2E_PREPARE=1 turns on psycopg's server-side prepared statements for the
-    ORMs (OPTIONS prepare_threshold=1); both ORMs leave them off by default, as
-    they break transaction-mode connection poolers. The raw-psycopg apps always
-    prepare.
+    Each ORM runs with its own default: fastdj lets psycopg prepare a query on
+    its 5th run on a connection; Django never prepares (its client-side
+    binding cursor cannot). E2E_PREPARE=1 sets OPTIONS prepare_threshold=1:
+    fastdj then prepares from the first run, Django still does not. The
+    raw-psycopg apps always prepare.
     """
     options = {}
     if os.environ.get("E2E_PREPARE", "").lower() in ("1", "true", "yes", "on"):

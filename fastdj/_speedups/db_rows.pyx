@@ -296,8 +296,13 @@ cdef class RowPlan:
 
     cdef void _prepare(self) except *:
         cdef RowPlan sub
-        self._use_fast = self.fast and not self.pre_init.has_listeners(self.model)
-        self._send_post_init = bool(self.post_init.has_listeners(self.model))
+        # A signal without receivers has none for this model: skip the lookup.
+        self._use_fast = self.fast and not (
+            self.pre_init.receivers and self.pre_init.has_listeners(self.model)
+        )
+        self._send_post_init = bool(
+            self.post_init.receivers and self.post_init.has_listeners(self.model)
+        )
         for sub in self.related:
             sub._prepare()
 

@@ -8,21 +8,16 @@ of raw rows to ``rows_kernel().materialize(rows, plan)``.
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from fastdj import _accel
 
 __all__ = ["row_plan_for", "rows_kernel"]
 
-_PURE = "fastdj.db.models._rows"
-
 
 def rows_kernel() -> ModuleType:
-    """Return the active "rows" kernel (the pure module until it is registered)."""
-    if "rows" in _accel.KERNELS:
-        return _accel.kernel("rows")
-    return importlib.import_module(_PURE)
+    """Return the active "rows" kernel."""
+    return _accel.kernel("rows")
 
 
 def _attnames(select, start, end):

@@ -251,10 +251,15 @@ def _populate_related(plan, row, from_obj, flags):
                 sub.remote_setter(obj, from_obj)
 
 
+def _has_listeners(signal, model):
+    # A signal without receivers has none for ``model``: skip the lookup.
+    return bool(signal.receivers) and signal.has_listeners(model)
+
+
 def _signal_flags(plan, flags):
     model = plan.model
-    fast = plan.fast and not plan.pre_init.has_listeners(model)
-    flags[plan] = (fast, plan.post_init.has_listeners(model))
+    fast = plan.fast and not _has_listeners(plan.pre_init, model)
+    flags[plan] = (fast, _has_listeners(plan.post_init, model))
     for sub in plan.related:
         _signal_flags(sub, flags)
     return flags

@@ -17,8 +17,9 @@ from itertools import chain, islice
 
 from fastdj.core import exceptions
 from fastdj.core.exceptions import FieldDoesNotExist, FieldError
-from fastdj.db.models import sql
-from fastdj.db.models.expressions import Case, Value, When
+from fastdj.db import DEFAULT_DB_ALIAS, connections
+from fastdj.db.models import _rowplan, sql
+from fastdj.db.models._rowplan import row_plan_for
 from fastdj.db.models.query_utils import Q
 from fastdj.db.models.sql import _shapes
 from fastdj.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, ROW_COUNT
@@ -48,12 +49,6 @@ def _connections():
     from fastdj.db import connections
 
     return connections
-
-
-def _default_alias():
-    from fastdj.db import DEFAULT_DB_ALIAS
-
-    return DEFAULT_DB_ALIAS
 
 
 # -- shape cache plumbing ------------------------------------------------------
@@ -86,10 +81,26 @@ def _wrap_slots(q, counter):
 
 
 def _apply_filter(query, args, base):
-    negate, q = args
+    negate, q_args, q_kwargs = args
+    q = Q(*q_args, **q_kwargs)
     if base is not None:
         q = _wrap_slots(q, [base])
     query.add_q(~q if negate else q)
+
+
+# Q()'s own keyword arguments: anything else in filter(**kwargs) is a lookup.
+_Q_OPTIONS = frozenset({"_connector", "_negated"})
+
+
+def _kwargs_shape(kernel, kwargs, out):
+    """Return ``kernel.q_shape(Q(**kwargs), out)`` without making the Q."""
+    parts = []
+    for name, value in sorted(kwargs.items()):
+        key = kernel.value_key(name, value, out)
+        if key is None:
+            return None
+        parts.append((name, key))
+    return (Q.AND, False, tuple(parts))
 
 
 def _apply_order_by(query, fields, base):
@@ -99,6 +110,12 @@ def _apply_order_by(query, fields, base):
 
 def _apply_slice(query, bounds, base):
     query.set_limits(*bounds)
+
+
+# get()'s last steps: no ordering (unless sliced or distinct on fields) and
+# room for a few more rows than one, to report how many came back.
+_GET_UNORDER = (("O", ()), _apply_order_by, (), ())
+_GET_LIMIT = (("L", None, MAX_GET_RESULTS), _apply_slice, (None, MAX_GET_RESULTS), ())
 
 
 def _apply_distinct(query, fields, base):
@@ -287,30 +304,20 @@ class BaseIterable:
         self.chunk_size = chunk_size
 
 
-def _rows_kernel():
-    from fastdj.db.models._rowplan import rows_kernel
-
-    return rows_kernel()
+def _entry_row_plan(entry, db, connection, kernel):
+    # One RowPlan per shape, kernel and database, built on first use.
+    plan = entry.row_plans.get((kernel, db))
+    if plan is None or plan.connection is not connection:
+        compiler = _compiler_from_entry(entry, connection, db, ())
+        plan = entry.row_plans[(kernel, db)] = row_plan_for(compiler, db, kernel)
+    return plan
 
 
 def _row_plan(compiler, db, kernel):
     entry = getattr(compiler, "_entry", None)
     if entry is not None:
-        plan = entry.row_plans.get((kernel, db))
-        if plan is None or plan.connection is not compiler.connection:
-            from fastdj.db.models._rowplan import row_plan_for
-
-            plan = entry.row_plans[(kernel, db)] = row_plan_for(compiler, db, kernel)
-        return plan
-    from fastdj.db.models._rowplan import row_plan_for
-
+        return _entry_row_plan(entry, db, compiler.connection, kernel)
     return row_plan_for(compiler, db, kernel)
-
-
-def materialize_rows(rows, compiler, db):
-    """Return model instances for ``rows`` (the one row-to-object entry point)."""
-    kernel = _rows_kernel()
-    return kernel.materialize(rows, _row_plan(compiler, db, kernel))
 
 
 class ModelIterable(BaseIterable):
@@ -322,12 +329,26 @@ class ModelIterable(BaseIterable):
         if queryset._known_related_objects:
             return list(self)
         db = queryset.db
-        compiler = queryset._select_compiler(db)
+        connection = connections[db]
+        kernel = _rowplan.rows_kernel()
+        cached = queryset._cached_select(connection, db)
+        if cached is not None:
+            # A known shape runs its SQL directly: no compiler is built.
+            entry, params = cached
+            if entry.empty:
+                return []
+            rows = connection.execute_fetchall(entry.sql, params)
+            if entry.klass_info is None:
+                return []
+            if entry.has_extra_select:
+                rows = [row[: entry.col_count] for row in rows]
+            plan = _entry_row_plan(entry, db, connection, kernel)
+            return kernel.materialize(rows, plan)
+        compiler = queryset._get_query().get_compiler(db)
         results = compiler.execute_sql()
         if compiler.klass_info is None:
             return []
-        kernel = _rows_kernel()
-        plan = _row_plan(compiler, db, kernel)
+        plan = row_plan_for(compiler, db, kernel)
         out: list = []
         for rows in results:
             out.extend(kernel.materialize(rows, plan))
@@ -342,7 +363,7 @@ class ModelIterable(BaseIterable):
         )
         if compiler.klass_info is None:
             return
-        kernel = _rows_kernel()
+        kernel = _rowplan.rows_kernel()
         plan = _row_plan(compiler, db, kernel)
         known = queryset._known_related_objects
         for rows in results:
@@ -610,7 +631,7 @@ class QuerySet:
         return combined
 
     def _check_operator_queryset(self, other, operator_):
-        if self._get_query().combinator or other._get_query().combinator:
+        if self._combinator() or other._combinator():
             raise TypeError(f"Cannot use {operator_} operator with combined queryset.")
 
     def _merge_sanity_check(self, other):
@@ -629,27 +650,42 @@ class QuerySet:
 
     # -- evaluation ----------------------------------------------------------
 
+    def _cached_select(self, connection, db):
+        """Return (entry, params) of this SELECT from the shape cache, or None.
+
+        A shape seen for the first time is compiled and stored; None means
+        the QuerySet has no shape key or its shape cannot be cached.
+        """
+        if self._key is None:
+            return None
+        kernel = _shapes.sql_kernel()
+        cache = _shapes.get_cache(kernel)
+        full_key = (self.model, self._key, "select", connection.vendor)
+        entry = cache.get(full_key)
+        if entry and entry.tzname is not None:
+            entry = _fresh(entry)
+        if entry is None:
+            query = self._get_query().clone()
+            compiler = query.get_compiler(connection=connection)
+            compiler.using = db
+            entry, params = _record(compiler, len(self._slots))
+            cache.put(full_key, entry if entry is not None else False)
+            if entry is None:
+                return None
+            return entry, params
+        if entry is False:
+            return None
+        params = kernel.bind_params(
+            entry.plan, entry.consts, entry.fns, self._slots, connection
+        )
+        return entry, params
+
     def _select_compiler(self, db):
         """Return a compiler ready to execute this QuerySet's SELECT."""
-        connection = _connections()[db]
-        if self._key is not None:
-            cache = _shapes.get_cache()
-            full_key = (self.model, self._key, "select", connection.vendor)
-            entry = _fresh(cache.get(full_key))
-            if entry is None:
-                query = self._get_query().clone()
-                compiler = query.get_compiler(connection=connection)
-                compiler.using = db
-                entry, params = _record(compiler, len(self._slots))
-                cache.put(full_key, entry if entry is not None else False)
-                if entry is None:
-                    return self._get_query().get_compiler(db)
-                return _compiler_from_entry(entry, connection, db, params, query)
-            if entry is not False:
-                params = _shapes.sql_kernel().bind_params(
-                    entry.plan, entry.consts, entry.fns, self._slots, connection
-                )
-                return _compiler_from_entry(entry, connection, db, params)
+        connection = connections[db]
+        cached = self._cached_select(connection, db)
+        if cached is not None:
+            return _compiler_from_entry(cached[0], connection, db, cached[1])
         return self._get_query().get_compiler(db)
 
     def _fetch_all(self):
@@ -688,7 +724,7 @@ class QuerySet:
     def _scalar(self, mode, build):
         """Run a one-row query (count/exists/aggregate) through the shape cache."""
         db = self.db
-        connection = _connections()[db]
+        connection = connections[db]
         if self._key is not None and mode is not None:
             cache = _shapes.get_cache()
             full_key = (self.model, self._key, mode, connection.vendor)
@@ -713,7 +749,7 @@ class QuerySet:
 
     def aggregate(self, *args, **kwargs):
         """Return a dict of aggregate values over the QuerySet."""
-        if self._get_query().distinct_fields:
+        if self._distinct_fields():
             raise NotImplementedError("aggregate() + distinct(fields) not implemented.")
         self._validate_values_are_expressions(
             (*args, *kwargs.values()), method_name="aggregate"
@@ -793,24 +829,28 @@ class QuerySet:
 
     def get(self, *args, **kwargs):
         """Return the one object matching the lookups."""
-        if self._get_query().combinator and (args or kwargs):
+        combinator = self._combinator()
+        if combinator and (args or kwargs):
             from fastdj.db.utils import NotSupportedError
 
             raise NotSupportedError(
                 "Calling QuerySet.get(...) with filters after "
-                f"{self._get_query().combinator}() is not supported."
+                f"{combinator}() is not supported."
             )
-        clone = (
-            self._chain()
-            if self._get_query().combinator
-            else self.filter(*args, **kwargs)
-        )
-        if not clone._is_sliced() and not clone._get_query().distinct_fields:
-            clone = clone.order_by()
-        limit = MAX_GET_RESULTS
-        clone = clone._chain_op(("L", None, limit), _apply_slice, (None, limit))
+        steps = []
+        if not combinator:
+            step = self._filter_step(False, args, kwargs)
+            if step is not None:
+                steps.append(step)
+        if not self._is_sliced() and not self._distinct_fields():
+            steps.append(_GET_UNORDER)
+        steps.append(_GET_LIMIT)
+        # Evaluated at once: a chain that cannot be built fails right here
+        # either way, so it needs no separate validation.
+        clone = self._chain_ops(steps, evaluate=True)
         clone._sliced = True
-        num = len(clone)
+        clone._fetch_all()
+        num = len(clone._result_cache)
         if num == 1:
             return clone._result_cache[0]
         if not num:
@@ -820,7 +860,9 @@ class QuerySet:
         raise self.model.MultipleObjectsReturned(
             "get() returned more than one {} -- it returned {}!".format(
                 self.model._meta.object_name,
-                num if num < limit else "more than %s" % (limit - 1),
+                num
+                if num < MAX_GET_RESULTS
+                else "more than %s" % (MAX_GET_RESULTS - 1),
             )
         )
 
@@ -937,7 +979,7 @@ class QuerySet:
         unique_fields=None,
         returning=None,
     ):
-        connection = _connections()[self.db]
+        connection = connections[self.db]
         max_batch = max(connection.ops.bulk_batch_size(fields, objs), 1)
         batch_size = min(batch_size, max_batch) if batch_size else max_batch
         inserted = []
@@ -1004,27 +1046,18 @@ class QuerySet:
             if prepare is not None:
                 prepare(operation_name="bulk_update", fields=fields)
         from fastdj.db import transaction
+        from fastdj.db.models._bulk_update import update_batch
 
+        self._for_write = True
         connection = _connections()[self.db]
         max_batch = max(connection.ops.bulk_batch_size(["pk", "pk", *fields], objs), 1)
         batch_size = min(batch_size, max_batch) if batch_size else max_batch
-        rows = 0
-        self._for_write = True
+        batches = [objs[i : i + batch_size] for i in range(0, len(objs), batch_size)]
+        if len(batches) == 1:
+            # One statement is atomic by itself: no transaction round trips.
+            return update_batch(self, fields, batches[0], connection)
         with transaction.atomic(using=self.db, savepoint=False):
-            for start in range(0, len(objs), batch_size):
-                batch = objs[start : start + batch_size]
-                update_kwargs = {}
-                for field in fields:
-                    whens = []
-                    for obj in batch:
-                        attr = getattr(obj, field.attname)
-                        if not hasattr(attr, "resolve_expression"):
-                            attr = Value(attr, output_field=field)
-                        whens.append(When(pk=obj.pk, then=attr))
-                    update_kwargs[field.name] = Case(*whens, output_field=field)
-                pks = [obj.pk for obj in batch]
-                rows += self.filter(pk__in=pks).update(**update_kwargs)
-        return rows
+            return sum(update_batch(self, fields, b, connection) for b in batches)
 
     bulk_update.alters_data = True
 
@@ -1183,14 +1216,14 @@ class QuerySet:
 
     def delete(self):
         """Delete the records (cascading); return (total, {label: count})."""
-        if self._get_query().combinator:
+        combinator = self._combinator()
+        if combinator:
             raise TypeError(
-                f"Calling QuerySet.delete() after {self._get_query().combinator}() "
-                "is not supported."
+                f"Calling QuerySet.delete() after {combinator}() is not supported."
             )
         if self._is_sliced():
             raise TypeError("Cannot use 'limit' or 'offset' with delete().")
-        if self._get_query().distinct_fields:
+        if self._distinct_fields():
             raise TypeError("Cannot call delete() after .distinct(*fields).")
         if self._fields is not None:
             raise TypeError("Cannot call delete() after .values() or .values_list()")
@@ -1269,10 +1302,17 @@ class QuerySet:
         return self._filter_or_exclude(True, args, kwargs)
 
     def _filter_or_exclude(self, negate, args, kwargs):
+        step = self._filter_step(negate, args, kwargs)
+        if step is None:
+            return self._chain()
+        return self._chain_op(*step)
+
+    def _filter_step(self, negate, args, kwargs):
+        """Return the build step of filter()/exclude(); None without lookups."""
         if (args or kwargs) and self._is_sliced():
             raise TypeError("Cannot filter a query once a slice has been taken.")
         if not args and not kwargs:
-            return self._chain()
+            return None
         for arg in args:
             if not isinstance(arg, Q) and not getattr(arg, "conditional", False):
                 if hasattr(arg, "resolve_expression"):
@@ -1287,14 +1327,18 @@ class QuerySet:
                     if not isinstance(arg, (tuple, dict))
                     else FieldError(f"Cannot parse keyword query {arg!r}")
                 )
-        q = Q(*args, **kwargs)
         values: list = []
         key = None
         if self._key is not None:
-            shape = _shapes.sql_kernel().q_shape(q, values)
+            kernel = _shapes.sql_kernel()
+            if args or _Q_OPTIONS.intersection(kwargs):
+                shape = kernel.q_shape(Q(*args, **kwargs), values)
+            else:
+                shape = _kwargs_shape(kernel, kwargs, values)
             if shape is not None:
                 key = ("E" if negate else "F", shape)
-        return self._chain_op(key, _apply_filter, (negate, q), values)
+        # The Q is made when the step is applied (a keyed chain seldom is).
+        return key, _apply_filter, (negate, args, kwargs), values
 
     def _filter_or_exclude_inplace(self, negate, args, kwargs):
         q = Q(*args, **kwargs)
@@ -1308,7 +1352,8 @@ class QuerySet:
             clone = self._chain()
             filter_obj.add_to_query(clone.query, None)
             return clone
-        return self._filter_or_exclude(False, (), filter_obj)
+        # A copy: the step keeps its lookups until it is applied.
+        return self._filter_or_exclude(False, (), {**filter_obj})
 
     def _combinator_query(self, combinator, *other_qs, all=False):
         clone = self._chain()
@@ -1588,7 +1633,7 @@ class QuerySet:
     @property
     def db(self) -> str:
         """Return the database alias this QuerySet uses."""
-        return self._db or _default_alias()
+        return self._db or DEFAULT_DB_ALIAS
 
     def _chain(self):
         obj = self._clone()
@@ -1657,6 +1702,51 @@ class QuerySet:
         clone._ops = clone._key = None
         clone._slots = ()
         return clone
+
+    def _chain_ops(self, steps, evaluate=False):
+        """Return a clone with several build steps, copying this QuerySet once.
+
+        ``steps`` are ``_chain_op()``'s arguments. A keyed chain whose result
+        was validated before, or that the caller evaluates at once
+        (``evaluate``), needs no step applied; anything else goes through
+        ``_chain_op()`` step by step.
+        """
+        if self._key is not None:
+            key, ops, slots = self._key, self._ops, self._slots
+            sticky = self._sticky_filter
+            for op_key, apply, args, values in steps:
+                if op_key is None:
+                    break
+                key += ((op_key, "sticky") if sticky else op_key,)
+                ops += ((apply, args, len(values), sticky),)
+                slots += tuple(values)
+                sticky = False
+            else:
+                if evaluate or (self.model, key) in _VALIDATED:
+                    clone = self._chain()
+                    clone._key, clone._ops, clone._slots = key, ops, slots
+                    clone._query = None
+                    return clone
+        if not steps:
+            return self._chain()
+        clone = self
+        for step in steps:
+            clone = clone._chain_op(*step)
+        return clone
+
+    def _combinator(self):
+        # A keyed QuerySet has none: union() and its kin give up the key.
+        if self._key is not None:
+            return None
+        return self._get_query().combinator
+
+    def _distinct_fields(self):
+        if self._key is None:
+            return self._get_query().distinct_fields
+        for apply, args, _, _ in reversed(self._ops):
+            if apply is _apply_distinct:
+                return args
+        return ()
 
     def _next_is_sticky(self):
         self._sticky_filter = True
@@ -1734,7 +1824,7 @@ class RawQuerySet:
 
     @property
     def db(self):
-        return self._db or _default_alias()
+        return self._db or DEFAULT_DB_ALIAS
 
     def __iter__(self):
         if self._result_cache is None:

@@ -94,6 +94,19 @@ def test_lost_while_idle_in_autocommit(table):
     assert ids() == [1]
 
 
+def test_lost_before_an_orm_read_reconnects(table):
+    # ORM reads run on a cursor the wrapper keeps: it must die with its
+    # connection, not outlive it.
+    insert(1)
+    sql = "SELECT id FROM t ORDER BY id"
+    assert connection.execute_fetchall(sql, ()) == [(1,)]
+    terminate(backend_pid())
+    with pytest.raises(LOST):
+        connection.execute_fetchall(sql, ())
+    assert connection.connection is None
+    assert connection.execute_fetchall(sql, ()) == [(1,)]
+
+
 def test_lost_during_commit_leaves_nothing(table):
     pid = backend_pid()
     with pytest.raises(LOST):

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from fastdj.db import connection
+from fastdj.db import DatabaseError, connection, transaction
 from fastdj.test.utils import override_settings
+from tests.db.conftest import _pg_connect
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,57 @@ def test_chunked_cursor_streams_from_the_server(pg_db, in_transaction):
     else:
         result = read()
     assert result == (2500 * 2501 // 2, 3)
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "prepared"), [({}, True), ({"prepare_threshold": None}, False)]
+)
+def test_repeated_queries_are_prepared_unless_turned_off(pg_db, options, prepared):
+    conf = dict(connection.settings_dict)
+    conf["OPTIONS"] = {**conf["OPTIONS"], **options}
+    with override_settings(DATABASES={"default": conf}):
+        # psycopg prepares a query on its 5th run on a connection.
+        for i in range(4):
+            assert connection.execute_fetchall("SELECT %s::int + 1", [i]) == [(i + 1,)]
+        assert _prepared_statements() == 0
+        for i in range(2):
+            assert connection.execute_fetchall("SELECT %s::int + 1", [i]) == [(i + 1,)]
+        assert (_prepared_statements() == 1) is prepared
+
+
+@pytest.fixture
+def stale(pg_db):
+    """A query prepared before another session changes its column's type."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE stale (id integer PRIMARY KEY, v integer)")
+        cursor.execute("INSERT INTO stale (id, v) VALUES (1, 2)")
+    sql = "SELECT id, v FROM stale WHERE id = %s"
+    for _ in range(6):
+        assert connection.execute_fetchall(sql, [1]) == [(1, 2)]
+    assert _prepared_statements() == 1
+    options = connection.settings_dict["OPTIONS"]["options"]
+    with _pg_connect(options=options) as other:
+        other.execute("ALTER TABLE stale ALTER COLUMN v TYPE text")
+    return sql
+
+
+def test_a_stale_prepared_statement_is_replaced(stale):
+    assert connection.execute_fetchall(stale, [1]) == [(1, "2")]
+    with connection.cursor() as cursor:
+        cursor.execute(stale, [1])
+        assert cursor.fetchall() == [(1, "2")]
+
+
+def test_a_stale_prepared_statement_fails_its_transaction_once(stale):
+    with pytest.raises(DatabaseError) as info:
+        with transaction.atomic():
+            connection.execute_fetchall(stale, [1])
+    assert "cached plan" in str(info.value)
+    # The rollback dropped the statement: the next run prepares it anew.
+    assert connection.execute_fetchall(stale, [1]) == [(1, "2")]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fastdj.db import connection
+from fastdj.db import NotSupportedError, connection
 from fastdj.db.models import Count, F, Q, Sum, Value
 from fastdj.db.models.functions import ExtractYear
 from fastdj.db.models.sql import _shapes
@@ -171,6 +171,88 @@ def test_count_exists_aggregate_cached(kernel, data):
     assert m.Book.objects.filter(pages__gt=600).aggregate(s=Sum("pages")) == {"s": 700}
     assert cache.hits == hits + 3
     assert m.Book.objects.filter(pk__in=[]).count() == 0
+
+
+def test_cached_reads_build_no_query(kernel, data, monkeypatch):
+    from fastdj.db.models.query import QuerySet
+
+    def reads():
+        return (
+            m.Author.objects.get(pk=4).name,
+            m.Author.objects.filter(active=True).get(name="bob").pk,
+            [b.pk for b in m.Book.objects.filter(pages__gt=400).order_by("pk")],
+        )
+
+    assert reads() == ("dee", 2, [2, 5, 7])
+    built = []
+    build = QuerySet._build_query
+    monkeypatch.setattr(
+        QuerySet, "_build_query", lambda qs: built.append(qs) or build(qs)
+    )
+    assert reads() == ("dee", 2, [2, 5, 7])
+    assert built == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"id": 5},
+        {"name": "ann", "age__gt": 3, "active": True},
+        {"age": None, "name__in": ["a", "b"]},
+        {"age__isnull": True},
+        {"pk__in": [1, "2"]},
+        {"name": F("email")},
+        {"joined__year": datetime.date.today},
+    ],
+)
+def test_keyword_filters_are_keyed_as_their_q(kernel, kwargs):
+    from fastdj.db.models.query import _kwargs_shape
+
+    out, expected_out = [], []
+    expected = kernel.q_shape(Q(**kwargs), expected_out)
+    assert _kwargs_shape(kernel, kwargs, out) == expected
+    if expected is not None:
+        assert out == expected_out
+
+
+def test_complex_filter_keeps_its_lookups(kernel, data):
+    lookups = {"pages__gt": 400}
+    qs = m.Book.objects.complex_filter(lookups)
+    lookups["pages__gt"] = 0
+    lookups["title"] = "x"
+    assert sorted(b.pk for b in qs) == [2, 5, 7]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: m.Author.objects.all(),
+        lambda: m.Author.objects.distinct(),
+        lambda: m.Author.objects.distinct("name"),
+        lambda: m.Author.objects.distinct("name").filter(age=3).distinct("age"),
+        lambda: m.Author.objects.order_by("name").distinct("name")[:3],
+        lambda: m.Author.objects.filter(pk=1).union(m.Author.objects.all()),
+    ],
+)
+def test_keyed_state_answers_as_the_query(make):
+    qs = make()
+    query = qs._build_query() if qs._key is not None else qs.query
+    assert qs._distinct_fields() == query.distinct_fields
+    assert qs._combinator() == query.combinator
+    assert qs._is_sliced() == query.is_sliced
+
+
+def test_get_after_union_and_after_distinct_fields(kernel, data):
+    union = m.Author.objects.filter(pk=1).union(m.Author.objects.filter(name="ann"))
+    assert union.get().name == "ann"
+    with pytest.raises(m.Author.MultipleObjectsReturned):
+        m.Author.objects.filter(pk=1).union(m.Author.objects.filter(pk=2)).get()
+    with pytest.raises(NotSupportedError):
+        union.get(pk=1)
+    if connection.vendor == "postgresql":
+        qs = m.Author.objects.order_by("age", "name").distinct("age")
+        # get() keeps the ordering DISTINCT ON needs.
+        assert qs.get(age=34).name == "ann"
 
 
 def test_type_errors_still_raised_on_cache_hit(kernel, data):

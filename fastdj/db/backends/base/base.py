@@ -27,6 +27,9 @@ __all__ = ["NO_DB_ALIAS", "BaseDatabaseWrapper"]
 
 NO_DB_ALIAS = "__no_db__"
 
+# Results longer than this do not stay referenced by execute_fetchall()'s cursor.
+_FETCH_CURSOR_MAX_ROWS = 100
+
 logger = logging.getLogger("fastdj.db.backends.base")
 
 
@@ -95,6 +98,8 @@ class BaseDatabaseWrapper:
 
         # Wrappers around every cursor.execute(), outermost first.
         self.execute_wrappers: list[Callable] = []
+        # (DB-API connection, its cursor) reused by execute_fetchall().
+        self._fetch_cursor: tuple | None = None
 
         self.client = None
         self.creation = self.creation_class(self)
@@ -240,6 +245,7 @@ class BaseDatabaseWrapper:
             pass
 
     def _drop_connection(self) -> None:
+        self._fetch_cursor = None
         if self.connection is not None:
             self._close_raw()
         self.connection = None
@@ -265,6 +271,53 @@ class BaseDatabaseWrapper:
     def chunked_cursor(self):
         """Return a cursor that fetches rows in chunks where the backend can."""
         return self.cursor()
+
+    def execute_fetchall(self, sql: str, params) -> list:
+        """Run the query ``sql`` with ``params`` and return all its rows.
+
+        The same as ``cursor().execute(sql, params)`` then ``fetchall()``: the
+        same checks, error translation, execute wrappers and query log. When
+        nothing observes the execution (no execute wrapper, no query log) and
+        the wrapper's own thread runs it, one driver cursor per connection is
+        reused instead of a CursorWrapper and a new driver cursor per query.
+        """
+        if (
+            self.execute_wrappers
+            or self.queries_logged
+            or self._thread_ident != _thread.get_ident()
+        ):
+            with self.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        # cursor()'s and execute()'s checks, each called only when it has
+        # something to do.
+        if self.health_check_enabled and not self.health_check_done:
+            self.close_if_health_check_failed()
+        if self.connection is None:
+            self.ensure_connection()
+        if self.needs_rollback:
+            self.validate_no_broken_transaction()
+        if not params and "%" not in sql:
+            # Nothing to bind: the driver can skip its placeholder pass.
+            params = None
+        raw = self.connection
+        pair = self._fetch_cursor
+        try:
+            if pair is None or pair[0] is not raw:
+                pair = self._fetch_cursor = (raw, self.create_cursor())
+            cursor = pair[1]
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        except BaseException:
+            self._fetch_cursor = None
+            # Translated as everywhere else: the wrapper raises fastdj's error.
+            with self.wrap_database_errors:
+                raise
+        if len(rows) > _FETCH_CURSOR_MAX_ROWS:
+            # A driver may keep its copy of the last result until the next
+            # query: let go of a big one now.
+            self._fetch_cursor = None
+        return rows
 
     def make_debug_cursor(self, cursor):
         return backend_utils.CursorDebugWrapper(cursor, self)
@@ -310,6 +363,7 @@ class BaseDatabaseWrapper:
         """Close the connection to the database."""
         self.validate_thread_sharing()
         self.run_on_commit = []
+        self._fetch_cursor = None
         # No validate_no_atomic_block(): a broken connection must be droppable
         # anywhere; the next connect() resets the transaction state.
         if self.closed_in_transaction or self.connection is None:

@@ -219,6 +219,17 @@ class BaseDatabaseOperations:
     def bulk_batch_size(self, fields, objs) -> int:
         return len(objs)
 
+    def bulk_update_from_arrays_sql(self, model, fields) -> str | None:
+        """Return an UPDATE of ``fields`` fed one array parameter per column, or None.
+
+        The first array holds primary keys, the others the new values, in
+        order. A backend that can join a table to arrays (PostgreSQL's unnest)
+        updates a whole bulk_update() batch with SQL whose text and parameter
+        count do not depend on the batch size; the others return None and
+        bulk_update() sends Django's CASE statement.
+        """
+        return None
+
     def insert_statement(self, on_conflict=None) -> str:
         return "INSERT INTO"
 

@@ -19,7 +19,7 @@ from fastdj.db.backends.postgresql.introspection import DatabaseIntrospection
 from fastdj.db.backends.postgresql.operations import DatabaseOperations
 from fastdj.db.backends.postgresql.schema import DatabaseSchemaEditor
 
-__all__ = ["Database", "DatabaseWrapper"]
+__all__ = ["Cursor", "Database", "DatabaseWrapper"]
 
 # Settings left empty are filled from these variables, then the defaults.
 _ENV_DEFAULTS = {
@@ -45,6 +45,35 @@ def _adapters(use_tz: bool) -> AdaptersMap:
     if not use_tz:
         ctx.register_loader("timestamptz", _NaiveTimestamptzLoader)
     return ctx
+
+
+class Cursor(Database.Cursor):
+    """psycopg's server-side binding cursor, surviving stale prepared statements.
+
+    A statement psycopg prepared (on its 5th run, by default) fails for good
+    with "cached plan must not change result type" once another session
+    changes the type of a column it returns. Outside a transaction nothing
+    was done and nothing is lost: drop every prepared statement of the
+    connection and run the query again. Inside one, the error stands (the
+    transaction is aborted) and the rollback drops the statements.
+    """
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        try:
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        except Database.errors.FeatureNotSupported as exc:
+            conn = self.connection
+            if (
+                exc.diag.source_function != "RevalidateCachedQuery"
+                or conn.info.transaction_status != _IDLE
+            ):
+                raise
+        # DEALLOCATE ALL also empties psycopg's own record of the statements.
+        conn.execute("DEALLOCATE ALL")
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+_IDLE = Database.pq.TransactionStatus.IDLE
 
 
 class _NaiveTimestamptzLoader(TimestamptzLoader):
@@ -196,11 +225,12 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         # Server-side binding (the default) sends values apart from the SQL;
         # False interpolates them client-side (for poolers like pgbouncer).
         params["cursor_factory"] = (
-            Database.Cursor if binding is not False else Database.ClientCursor
+            Cursor if binding is not False else Database.ClientCursor
         )
         params["context"] = _adapters(settings.USE_TZ)
-        # Prepared statements break transaction-mode poolers: off unless asked.
-        params.setdefault("prepare_threshold", None)
+        # OPTIONS "prepare_threshold" (psycopg's, default 5) decides when a
+        # query is prepared on the server; None turns preparing off, as
+        # transaction-mode poolers without prepared statement support need.
         return params
 
     @property

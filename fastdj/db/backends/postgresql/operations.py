@@ -182,6 +182,22 @@ class DatabaseOperations(BaseDatabaseOperations):
         rows = ", ".join(f"({', '.join(row)})" for row in placeholder_rows)
         return f"VALUES {rows}"
 
+    def bulk_update_from_arrays_sql(self, model, fields) -> str:
+        qn = self.quote_name
+        conn = self.connection
+        table = qn(model._meta.db_table)
+        columns = [model._meta.pk, *fields]
+        arrays = ", ".join(f"%s::{f.db_type(conn)}[]" for f in columns)
+        names = ", ".join(f"c{i}" for i in range(len(columns)))
+        sets = ", ".join(
+            f"{qn(f.column)} = fastdj_bulk.c{i}" for i, f in enumerate(fields, 1)
+        )
+        pk_column = qn(model._meta.pk.column)
+        return (
+            f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS fastdj_bulk({names}) "
+            f"WHERE {table}.{pk_column} = fastdj_bulk.c0"
+        )
+
     def insert_statement(self, on_conflict=None) -> str:
         return "INSERT INTO"
 

@@ -31,4 +31,7 @@ def __getattr__(name):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    # Later reads find it in the module and skip this hook (it is per query).
+    globals()[name] = value
+    return value

@@ -47,19 +47,19 @@ class SlotParam:
 
 def sql_kernel():
     """Return the active SQL compilation kernel module."""
-    if "sql" in _accel.KERNELS:
-        return _accel.kernel("sql")
-    from fastdj.db.models.sql import _compile
-
-    return _compile
+    return _accel.kernel("sql")
 
 
 _CACHES: dict = {}
 
 
-def get_cache():
-    """Return the shape cache of the active kernel (one per kernel module)."""
-    kernel = sql_kernel()
+def get_cache(kernel=None):
+    """Return the shape cache of ``kernel`` (default: the active kernel).
+
+    There is one cache per kernel module.
+    """
+    if kernel is None:
+        kernel = sql_kernel()
     cache = _CACHES.get(kernel)
     if cache is None:
         cache = _CACHES[kernel] = kernel.ShapeCache(2048)

@@ -753,6 +753,19 @@ class SQLCompiler:
             if result_type == MULTI:
                 return iter([])
             return None
+        if result_type == MULTI and not chunked_fetch:
+            rows = self.connection.execute_fetchall(sql, params)
+            if self.has_extra_select:
+                trim = self.col_count
+                rows = [r[:trim] for r in rows]
+            return [rows]
+        if result_type == SINGLE:
+            # Aggregates and exists(): one row at most.
+            rows = self.connection.execute_fetchall(sql, params)
+            val = rows[0] if rows else None
+            if val:
+                return val[0 : self.col_count] if self.col_count else val
+            return val
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, params)
@@ -761,14 +774,6 @@ class SQLCompiler:
             raise
         if result_type == CURSOR:
             return cursor
-        if result_type == SINGLE:
-            try:
-                val = cursor.fetchone()
-                if val:
-                    return val[0 : self.col_count] if self.col_count else val
-                return val
-            finally:
-                cursor.close()
         if result_type == NO_RESULTS:
             cursor.close()
             return None
@@ -778,14 +783,6 @@ class SQLCompiler:
             finally:
                 cursor.close()
         trim = self.col_count if self.has_extra_select else None
-        if not chunked_fetch:
-            try:
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-            if trim is not None:
-                rows = [r[:trim] for r in rows]
-            return [rows]
         return cursor_iter(cursor, trim, chunk_size)
 
     def explain_query(self):  # pragma: no cover - not supported
