@@ -10,6 +10,7 @@ from fastdj.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
+from fastdj.template import loader
 from fastdj.urls import NoReverseMatch, reverse
 
 __all__ = ["redirect", "render", "resolve_url"]
@@ -21,8 +22,6 @@ def render(
     """Return an HttpResponse whose content is ``template_name`` (a name or a
     list of names) rendered with ``context`` and ``request``.
     """
-    from fastdj.template import loader
-
     content = loader.render_to_string(template_name, context, request, using=using)
     return HttpResponse(content, content_type, status)
 

@@ -227,59 +227,102 @@ def render_for(node, context):
 
 
 cdef int _render_for_into(list out, object node, object context) except -1:
-    cdef object parentloop, values, item, loop_dict, body, loopvar
+    cdef object parentloop, d
+    cdef list dicts
+    cdef Py_ssize_t k
+    cdef PyObject *found
+    if type(context) is not _Context and type(context) is not _RequestContext:
+        parentloop = context["forloop"] if "forloop" in context else {}
+        with context.push():
+            _render_loop_into(out, node, context, parentloop, False)
+        return 0
+    # The same for fastdj's own contexts, without a ContextDict and a
+    # ``with`` block per loop: a nested loop runs this once per outer item.
+    dicts = context.dicts
+    parentloop = {}
+    k = PyList_GET_SIZE(dicts) - 1
+    # The bound is checked again each step: ``in`` on a mapping that is not
+    # a dict runs Python code, which may shrink the list (reversed() stops).
+    while 0 <= k < PyList_GET_SIZE(dicts):
+        d = <object>PyList_GET_ITEM(dicts, k)
+        if type(d) is dict:
+            found = PyDict_GetItem(d, "forloop")
+            if found is not NULL:
+                parentloop = <object>found
+                break
+        elif "forloop" in d:
+            parentloop = d["forloop"]
+            break
+        k -= 1
+    dicts.append({})
+    try:
+        _render_loop_into(out, node, context, parentloop, True)
+    finally:
+        dicts.pop()
+    return 0
+
+
+cdef int _render_loop_into(
+    list out, object node, object context, object parentloop, bint own_context
+) except -1:
+    # render_for() once the loop's own dict is on top of the context;
+    # ``own_context``: a fastdj Context, whose dicts may be pushed directly.
+    cdef object values, item, loop_dict, body, loopvar, unpacked
     cdef list dicts
     cdef Py_ssize_t i, len_values, last, num_loopvars, len_item
     cdef bint unpack
-    if "forloop" in context:
-        parentloop = context["forloop"]
-    else:
-        parentloop = {}
-    with context.push():
-        values = _resolve(_expr_of(node.sequence), context, True)
-        if values is None:
-            values = []
-        if not hasattr(values, "__len__"):
-            values = list(values)
-        len_values = len(values)
-        if len_values < 1:
-            _render_into(out, node.nodelist_empty, context)
-            return 0
-        if node.is_reversed:
-            values = reversed(values)
-        loopvars = node.loopvars
-        num_loopvars = len(loopvars)
-        unpack = num_loopvars > 1
-        loopvar = loopvars[0]
-        body = node.nodelist_loop
-        dicts = context.dicts
-        loop_dict = {"parentloop": parentloop}
-        dicts[len(dicts) - 1]["forloop"] = loop_dict
-        last = len_values - 1
-        i = 0
-        for item in values:
-            PyDict_SetItem(loop_dict, "counter0", i)
-            PyDict_SetItem(loop_dict, "counter", i + 1)
-            PyDict_SetItem(loop_dict, "revcounter", len_values - i)
-            PyDict_SetItem(loop_dict, "revcounter0", last - i)
-            PyDict_SetItem(loop_dict, "first", i == 0)
-            PyDict_SetItem(loop_dict, "last", i == last)
-            if unpack:
+    values = _resolve(_expr_of(node.sequence), context, True)
+    if values is None:
+        values = []
+    if not hasattr(values, "__len__"):
+        values = list(values)
+    len_values = len(values)
+    if len_values < 1:
+        _render_into(out, node.nodelist_empty, context)
+        return 0
+    if node.is_reversed:
+        values = reversed(values)
+    loopvars = node.loopvars
+    num_loopvars = len(loopvars)
+    unpack = num_loopvars > 1
+    loopvar = loopvars[0]
+    body = node.nodelist_loop
+    dicts = context.dicts
+    loop_dict = {"parentloop": parentloop}
+    dicts[len(dicts) - 1]["forloop"] = loop_dict
+    last = len_values - 1
+    i = 0
+    for item in values:
+        PyDict_SetItem(loop_dict, "counter0", i)
+        PyDict_SetItem(loop_dict, "counter", i + 1)
+        PyDict_SetItem(loop_dict, "revcounter", len_values - i)
+        PyDict_SetItem(loop_dict, "revcounter0", last - i)
+        PyDict_SetItem(loop_dict, "first", i == 0)
+        PyDict_SetItem(loop_dict, "last", i == last)
+        if unpack:
+            try:
+                len_item = len(item)
+            except TypeError:
+                len_item = 1
+            if num_loopvars != len_item:
+                raise ValueError(
+                    f"Need {num_loopvars} values to unpack in for loop; "
+                    f"got {len_item}. "
+                )
+            unpacked = dict(zip(loopvars, item))
+            if own_context:
+                dicts.append(unpacked)
                 try:
-                    len_item = len(item)
-                except TypeError:
-                    len_item = 1
-                if num_loopvars != len_item:
-                    raise ValueError(
-                        f"Need {num_loopvars} values to unpack in for loop; "
-                        f"got {len_item}. "
-                    )
-                with context.update(dict(zip(loopvars, item))):
                     _render_into(out, body, context)
+                finally:
+                    dicts.pop()
             else:
-                dicts[len(dicts) - 1][loopvar] = item
-                _render_into(out, body, context)
-            i += 1
+                with context.update(unpacked):
+                    _render_into(out, body, context)
+        else:
+            dicts[len(dicts) - 1][loopvar] = item
+            _render_into(out, body, context)
+        i += 1
     return 0
 
 
@@ -452,7 +495,12 @@ cdef object _lookup(object context, tuple lookups):
             if cls is _Context or cls is _RequestContext:
                 dicts = current.dicts
                 k = PyList_GET_SIZE(dicts) - 1
-                while k >= 0:
+                while True:
+                    # Bound checked each step, as in _render_for_into().
+                    if not 0 <= k < PyList_GET_SIZE(dicts):
+                        raise VariableDoesNotExist(
+                            "Failed lookup for key [%s] in %r", (bit, current)
+                        )
                     d = <object>PyList_GET_ITEM(dicts, k)
                     if type(d) is dict:
                         found = PyDict_GetItem(d, bit)
@@ -463,10 +511,6 @@ cdef object _lookup(object context, tuple lookups):
                         current = d[bit]
                         break
                     k -= 1
-                if k < 0:
-                    raise VariableDoesNotExist(
-                        "Failed lookup for key [%s] in %r", (bit, current)
-                    )
             elif cls is dict:
                 found = PyDict_GetItem(current, bit)
                 if found is not NULL:

@@ -73,55 +73,82 @@ def render_for(node, context) -> str:
     """Render ForNode ``node``: its loop body once per item of its sequence
     with ``forloop`` set, or its ``{% empty %}`` body.
     """
-    if "forloop" in context:
-        parentloop = context["forloop"]
-    else:
-        parentloop = {}
-    with context.push():
-        values = resolve_expression(node.sequence, context, True)
-        if values is None:
-            values = []
-        if not hasattr(values, "__len__"):
-            values = list(values)
-        len_values = len(values)
-        if len_values < 1:
-            return node.nodelist_empty.render(context)
-        if node.is_reversed:
-            values = reversed(values)
-        loopvars = node.loopvars
-        num_loopvars = len(loopvars)
-        unpack = num_loopvars > 1
-        loopvar = loopvars[0]
-        body = node.nodelist_loop
-        top = context.dicts[-1]
-        loop_dict = top["forloop"] = {"parentloop": parentloop}
-        bits = []
-        append = bits.append
-        last = len_values - 1
-        for i, item in enumerate(values):
-            loop_dict["counter0"] = i
-            loop_dict["counter"] = i + 1
-            loop_dict["revcounter"] = len_values - i
-            loop_dict["revcounter0"] = last - i
-            loop_dict["first"] = i == 0
-            loop_dict["last"] = i == last
-            if unpack:
+    cls = context.__class__
+    if cls is not Context and cls is not RequestContext:
+        parentloop = context["forloop"] if "forloop" in context else {}
+        with context.push():
+            return _render_loop(node, context, parentloop, False)
+    # The same for fastdj's own contexts, without a ContextDict and a
+    # ``with`` block per loop: a nested loop runs this once per outer item.
+    dicts = context.dicts
+    parentloop = {}
+    for d in reversed(dicts):
+        if "forloop" in d:
+            parentloop = d["forloop"]
+            break
+    dicts.append({})
+    try:
+        return _render_loop(node, context, parentloop, True)
+    finally:
+        dicts.pop()
+
+
+def _render_loop(node, context, parentloop, own_context):
+    # render_for() once the loop's own dict is on top of the context;
+    # ``own_context``: a fastdj Context, whose dicts may be pushed directly.
+    values = resolve_expression(node.sequence, context, True)
+    if values is None:
+        values = []
+    if not hasattr(values, "__len__"):
+        values = list(values)
+    len_values = len(values)
+    if len_values < 1:
+        return node.nodelist_empty.render(context)
+    if node.is_reversed:
+        values = reversed(values)
+    loopvars = node.loopvars
+    num_loopvars = len(loopvars)
+    unpack = num_loopvars > 1
+    loopvar = loopvars[0]
+    body = node.nodelist_loop
+    top = context.dicts[-1]
+    loop_dict = top["forloop"] = {"parentloop": parentloop}
+    bits = []
+    append = bits.append
+    last = len_values - 1
+    for i, item in enumerate(values):
+        loop_dict["counter0"] = i
+        loop_dict["counter"] = i + 1
+        loop_dict["revcounter"] = len_values - i
+        loop_dict["revcounter0"] = last - i
+        loop_dict["first"] = i == 0
+        loop_dict["last"] = i == last
+        if unpack:
+            try:
+                len_item = len(item)
+            except TypeError:
+                len_item = 1
+            if num_loopvars != len_item:
+                raise ValueError(
+                    f"Need {num_loopvars} values to unpack in for loop; "
+                    f"got {len_item}. "
+                )
+            unpacked = dict(zip(loopvars, item, strict=False))
+            if own_context:
+                dicts = context.dicts
+                dicts.append(unpacked)
                 try:
-                    len_item = len(item)
-                except TypeError:
-                    len_item = 1
-                if num_loopvars != len_item:
-                    raise ValueError(
-                        f"Need {num_loopvars} values to unpack in for loop; "
-                        f"got {len_item}. "
-                    )
-                with context.update(dict(zip(loopvars, item, strict=False))):
                     append(render_nodelist(body, context))
+                finally:
+                    dicts.pop()
             else:
-                # The body may push and pop, but always restores the stack,
-                # so the loop's own dict is still the top one here.
-                context.dicts[-1][loopvar] = item
-                append(render_nodelist(body, context))
+                with context.update(unpacked):
+                    append(render_nodelist(body, context))
+        else:
+            # The body may push and pop, but always restores the stack,
+            # so the loop's own dict is still the top one here.
+            context.dicts[-1][loopvar] = item
+            append(render_nodelist(body, context))
     return SafeString("".join(bits))
 
 

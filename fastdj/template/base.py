@@ -15,7 +15,11 @@ import re
 from enum import Enum
 from inspect import getfullargspec, unwrap
 
-from fastdj.template.context import BaseContext  # noqa: F401 - Django's API
+from fastdj.template.context import (
+    BaseContext,  # noqa: F401 - Django's API
+    RenderContext,
+    RequestContext,
+)
 from fastdj.template.context import Context as _Context
 from fastdj.template.exceptions import (
     TemplateSyntaxError,
@@ -177,36 +181,55 @@ class Template:
             yield from node
 
     def _render(self, context):
-        return self.nodelist.render(context)
+        nodelist = self.nodelist
+        if nodelist.__class__ is NodeList:
+            return _kernel().render_nodelist(nodelist, context)
+        return nodelist.render(context)
 
     def render(self, context):
         """Render this template against ``context`` (a Context) and return
         a SafeString.
         """
-        # RenderContext.push_state(self), spelled out: this runs for every
-        # include, and a generator-based context manager costs more than the
-        # rest of a small template's render.
+        # RenderContext.push_state(self) and Context.bind_template(self),
+        # spelled out for fastdj's own classes: this runs for every render
+        # and include, and generator-based context managers (and a
+        # ContextDict per push) cost more than a small template's render.
         render_context = context.render_context
         initial = render_context.template
         render_context.template = self
-        render_context.push()
+        if render_context.__class__ is RenderContext:
+            frames = render_context.dicts
+            frames.append({})
+        else:
+            frames = None
+            render_context.push()
         try:
             if context.template is None:
-                if context.__class__ is _Context:
-                    # Context.bind_template(self), spelled out likewise.
+                cls = context.__class__
+                if cls is _Context:
                     context.template = self
                     try:
                         context.template_name = self.name
                         return self._render(context)
                     finally:
                         context.template = None
+                if cls is RequestContext:
+                    context._bind(self)
+                    try:
+                        context.template_name = self.name
+                        return self._render(context)
+                    finally:
+                        context._unbind()
                 with context.bind_template(self):
                     context.template_name = self.name
                     return self._render(context)
             return self._render(context)
         finally:
             render_context.template = initial
-            render_context.pop()
+            if frames is None:
+                render_context.pop()
+            else:
+                frames.pop()
 
     def compile_nodelist(self):
         """Parse the source and return its NodeList.

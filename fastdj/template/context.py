@@ -45,11 +45,13 @@ class BaseContext:
         self._reset_dicts(dict_)
 
     def _reset_dicts(self, value=None):
-        self.dicts = [dict(_builtins)]
-        if isinstance(value, BaseContext):
-            self.dicts += value.dicts[1:]
-        elif value is not None:
-            self.dicts.append(value)
+        builtins = _builtins.copy()
+        if value is None:
+            self.dicts = [builtins]
+        elif isinstance(value, BaseContext):
+            self.dicts = [builtins, *value.dicts[1:]]
+        else:
+            self.dicts = [builtins, value]
 
     def __copy__(self):
         duplicate = object.__new__(self.__class__)
@@ -103,7 +105,11 @@ class BaseContext:
         del self.dicts[-1][key]
 
     def __contains__(self, key):
-        return any(key in d for d in self.dicts)
+        # A loop, not any() over a generator: {% for %} asks this per render.
+        for d in self.dicts:
+            if key in d:
+                return True
+        return False
 
     def get(self, key, otherwise=None):
         """Return the value of ``key``, or ``otherwise`` if no dict has it."""
@@ -159,11 +165,21 @@ class Context(BaseContext):
     def bind_template(self, template):
         if self.template is not None:
             raise RuntimeError("Context is already bound to a template")
-        self.template = template
+        self._bind(template)
         try:
             yield
         finally:
-            self.template = None
+            self._unbind()
+
+    # bind_template() is these two around a render; Template.render calls
+    # them directly for RequestContext (and inlines them for Context), since
+    # a generator-based context manager costs more than the rest of a small
+    # template's setup.
+    def _bind(self, template):
+        self.template = template
+
+    def _unbind(self):
+        self.template = None
 
     def __copy__(self):
         duplicate = super().__copy__()
@@ -188,6 +204,13 @@ class RenderContext(BaseContext):
 
     template = None
 
+    def __init__(self, dict_=None):
+        if dict_ is None:
+            # Every Context makes one: the usual case skips _reset_dicts().
+            self.dicts = [_builtins.copy()]
+        else:
+            super().__init__(dict_)
+
     def __iter__(self):
         yield from self.dicts[-1]
 
@@ -199,6 +222,11 @@ class RenderContext(BaseContext):
 
     def __getitem__(self, key):
         return self.dicts[-1][key]
+
+    def setdefault(self, key, default=None):
+        # BaseContext.setdefault() on the innermost dict, without raising
+        # and catching a KeyError on a miss ({% extends %} asks on each render).
+        return self.dicts[-1].setdefault(key, default)
 
     @contextmanager
     def push_state(self, template, isolated_context=True):
@@ -231,18 +259,21 @@ class RequestContext(Context):
         super().__init__(dict_, use_l10n=use_l10n, use_tz=use_tz, autoescape=autoescape)
         self.request = request
         self._processors = () if processors is None else tuple(processors)
-        self._processors_index = len(self.dicts)
-        # Slot for the context processors' output, filled by bind_template().
-        self.update({})
-        # Slot for the template's own assignments.
-        self.update({})
+        dicts = self.dicts
+        self._processors_index = len(dicts)
+        # Two slots, as Django's two update({}) calls make (plain dicts here:
+        # nothing uses them as ``with`` blocks): the context processors'
+        # output, filled by bind_template(), then the template's own
+        # assignments, so that processors never overwrite those.
+        dicts.append({})
+        dicts.append({})
 
-    @contextmanager
-    def bind_template(self, template):
-        if self.template is not None:
-            raise RuntimeError("Context is already bound to a template")
+    def _bind(self, template):
+        # The template stays bound if a processor fails, as in Django.
         self.template = template
-        processors = template.engine.template_context_processors + self._processors
+        processors = template.engine.template_context_processors
+        if self._processors:
+            processors = processors + self._processors
         updates = {}
         for processor in processors:
             context = processor(self.request)
@@ -254,11 +285,10 @@ class RequestContext(Context):
                     "dictionary."
                 ) from e
         self.dicts[self._processors_index] = updates
-        try:
-            yield
-        finally:
-            self.template = None
-            self.dicts[self._processors_index] = {}
+
+    def _unbind(self):
+        self.template = None
+        self.dicts[self._processors_index] = {}
 
     def new(self, values=None):
         new_context = super().new(values)
@@ -277,10 +307,11 @@ def make_context(context, request=None, **kwargs):
             f"context must be a dict rather than {context.__class__.__name__}."
         )
     if request is None:
-        context = Context(context, **kwargs)
-    else:
-        original_context = context
-        context = RequestContext(request, **kwargs)
-        if original_context:
-            context.push(original_context)
-    return context
+        return Context(context, **kwargs)
+    request_context = RequestContext(request, **kwargs)
+    if context:
+        # A copy on top of the processors' slot, so the view's values win over
+        # the processors' and the template's assignments do not reach the
+        # caller's dict (Django pushes it likewise).
+        request_context.dicts.append(dict(context))
+    return request_context

@@ -14,6 +14,7 @@ from fastdj.template.base import Template
 from fastdj.template.context import Context
 from fastdj.template.exceptions import TemplateDoesNotExist
 from fastdj.template.library import import_library
+from fastdj.template.loaders.cached import Loader as CachedLoader
 from fastdj.utils.module_loading import import_string
 
 __all__ = ["Engine"]
@@ -174,8 +175,21 @@ class Engine:
 
     def find_template(self, name, dirs=None, skip=None):
         """Return (template, origin) from the first loader that has ``name``."""
+        loaders = self.template_loaders
+        if (
+            skip is None
+            and name.__class__ is str
+            and len(loaders) == 1
+            and loaders[0].__class__ is CachedLoader
+        ):
+            # A warm hit of the default set-up (one cached loader) is one dict
+            # lookup under the key that the loader's get_template() computes
+            # for a plain name; a remembered miss takes the long way to raise.
+            template = loaders[0].get_template_cache.get(name)
+            if template.__class__ is Template:
+                return template, template.origin
         tried = []
-        for loader in self.template_loaders:
+        for loader in loaders:
             try:
                 template = loader.get_template(name, skip=skip)
                 return template, template.origin

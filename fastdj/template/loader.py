@@ -4,17 +4,16 @@
 
 from __future__ import annotations
 
+from fastdj.template.backends.fastdj import FastdjTemplates
 from fastdj.template.backends.fastdj import Template as BackendTemplate
-from fastdj.template.engine import Engine
+from fastdj.template.engine import _default_engine
 from fastdj.template.exceptions import TemplateDoesNotExist
 
 __all__ = ["get_template", "render_to_string", "select_template"]
 
 
 def _backend():
-    from fastdj.template.backends.fastdj import FastdjTemplates
-
-    engine = Engine.get_default()
+    engine = _default_engine()
     backend = engine.__dict__.get("_backend")
     if backend is None:
         backend = FastdjTemplates.__new__(FastdjTemplates)
@@ -61,5 +60,5 @@ def render_to_string(template_name, context=None, request=None, using=None) -> s
     if isinstance(template_name, (list, tuple)):
         template = select_template(template_name, using=using)
     else:
-        template = get_template(template_name, using=using)
+        template = _backend().get_template(template_name)
     return template.render(context, request)

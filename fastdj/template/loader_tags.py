@@ -16,6 +16,7 @@ from fastdj.template.base import (
     _kernel,
     token_kwargs,
 )
+from fastdj.template.context import Context, RenderContext, RequestContext
 from fastdj.template.library import Library
 from fastdj.utils.safestring import mark_safe
 
@@ -67,22 +68,34 @@ class BlockNode(Node):
 
     def render(self, context):
         block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
-        with context.push():
-            if block_context is None:
-                context["block"] = self
-                result = self.nodelist.render(context)
-            else:
-                # Render the most derived override; while it renders, the
-                # next one down is what {{ block.super }} reaches.
-                push = block = block_context.pop(self.name)
-                if block is None:
-                    block = self
-                block = type(self)(block.name, block.nodelist)
-                block.context = context
-                context["block"] = block
-                result = block.nodelist.render(context)
-                if push is not None:
-                    block_context.push(self.name, push)
+        cls = context.__class__
+        if cls is not Context and cls is not RequestContext:
+            with context.push():
+                return self._render_block(context, block_context)
+        # context.push(), spelled out for fastdj's own contexts: every block
+        # of an {% extends %} chain renders through here on every render.
+        dicts = context.dicts
+        dicts.append({})
+        try:
+            return self._render_block(context, block_context)
+        finally:
+            dicts.pop()
+
+    def _render_block(self, context, block_context):
+        if block_context is None:
+            context["block"] = self
+            return self.nodelist.render(context)
+        # Render the most derived override; while it renders, the next one
+        # down is what {{ block.super }} reaches.
+        push = block = block_context.pop(self.name)
+        if block is None:
+            block = self
+        block = type(self)(block.name, block.nodelist)
+        block.context = context
+        context["block"] = block
+        result = block.nodelist.render(context)
+        if push is not None:
+            block_context.push(self.name, push)
         return result
 
     def super(self):
@@ -142,23 +155,49 @@ class ExtendsNode(Node):
 
     def render(self, context):
         compiled_parent = self.get_parent(context)
-        if BLOCK_CONTEXT_KEY not in context.render_context:
-            context.render_context[BLOCK_CONTEXT_KEY] = BlockContext()
-        block_context = context.render_context[BLOCK_CONTEXT_KEY]
+        render_context = context.render_context
+        if BLOCK_CONTEXT_KEY not in render_context:
+            render_context[BLOCK_CONTEXT_KEY] = BlockContext()
+        block_context = render_context[BLOCK_CONTEXT_KEY]
         block_context.add_blocks(self.blocks)
         # The root of the chain (a parent that does not extend) adds its own
         # blocks as the last fallback.
-        for node in compiled_parent.nodelist:
-            if not isinstance(node, TextNode):
-                if not isinstance(node, ExtendsNode):
-                    blocks = {
-                        n.name: n
-                        for n in compiled_parent.nodelist.get_nodes_by_type(BlockNode)
-                    }
-                    block_context.add_blocks(blocks)
-                break
-        with context.render_context.push_state(compiled_parent, isolated_context=False):
+        root_blocks = _root_blocks(compiled_parent)
+        if root_blocks is not None:
+            block_context.add_blocks(root_blocks)
+        if render_context.__class__ is not RenderContext:
+            with render_context.push_state(compiled_parent, isolated_context=False):
+                return compiled_parent._render(context)
+        # push_state(compiled_parent, isolated_context=False), spelled out.
+        initial = render_context.template
+        render_context.template = compiled_parent
+        try:
             return compiled_parent._render(context)
+        finally:
+            render_context.template = initial
+
+
+def _root_blocks(template):
+    """Return {name: BlockNode} of ``template`` if it does not extend
+    another template, else None.
+
+    Found by walking the whole template, which costs more than rendering a
+    small page, so the answer is kept on the compiled template (ExtendsNode
+    likewise finds its own blocks once, when parsed). It is found again if
+    the template's nodelist is replaced.
+    """
+    nodelist = template.nodelist
+    cached = template.__dict__.get("_root_blocks")
+    if cached is not None and cached[0] is nodelist:
+        return cached[1]
+    blocks = None
+    for node in nodelist:
+        if not isinstance(node, TextNode):
+            if not isinstance(node, ExtendsNode):
+                blocks = {n.name: n for n in nodelist.get_nodes_by_type(BlockNode)}
+            break
+    template._root_blocks = (nodelist, blocks)
+    return blocks
 
 
 class IncludeNode(Node):

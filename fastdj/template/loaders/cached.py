@@ -62,7 +62,7 @@ class Loader(BaseLoader):
         """Return the cache key of ``template_name``; origins skipped by an
         {% extends %} chain are part of it since they change the answer.
         """
-        skip_prefix = ""
+        name = str(template_name)
         if skip:
             matching = [
                 origin.name for origin in skip if origin.template_name == template_name
@@ -71,7 +71,9 @@ class Loader(BaseLoader):
                 skip_prefix = hashlib.sha1(
                     "|".join(matching).encode(), usedforsecurity=False
                 ).hexdigest()
-        return "-".join(s for s in (str(template_name), skip_prefix) if s)
+                # Django's "-".join() of the non-empty parts.
+                return f"{name}-{skip_prefix}" if name else skip_prefix
+        return name
 
     def reset(self):
         """Empty the template cache."""
