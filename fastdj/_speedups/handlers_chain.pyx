@@ -10,10 +10,13 @@ Same names, signatures and behaviour as the pure module. The speed comes from:
 - exception conversion is a C-level try/except around that call;
 - the view path (resolve, process_view, view, None check, template response
   middleware) runs with typed locals over tuples, and the entry calls the
-  outermost layer through its cdef method.
+  outermost layer through its cdef method;
+- the WSGI entry calls the request entry through its cdef method, calls the
+  request signals' receivers itself, and for a response that keeps
+  HttpResponse's methods builds the status line and header list and iterates
+  and closes the body without Python calls.
 """
 
-import functools
 import types
 
 cimport cython
@@ -21,21 +24,26 @@ from cpython.object cimport PyObject
 from cpython.ref cimport Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
+from fastdj.core import signals
 from fastdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from fastdj.dispatch import Signal
 
 __all__ = [
     "KERNEL_VERSION",
     "RequestEntry",
     "ViewPath",
+    "WSGIEntry",
     "build_chain",
     "convert_exception_to_response",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
 
 cdef object _FunctionType = types.FunctionType
 cdef object _CoroutineType = types.CoroutineType
 cdef object _NO_URLCONF = object()
+# Statuses whose responses never have a body, hence no Content-Length.
+cdef frozenset _BODILESS_STATUSES = frozenset({204, 304})
 
 
 cdef extern from *:
@@ -53,6 +61,67 @@ cdef extern from *:
 
 cdef str _RENDER = "render"
 cdef str _URLCONF = "urlconf"
+cdef str _FILE_TO_STREAM = "file_to_stream"
+cdef str _COOKIES = "_cookies"
+cdef object _signal_send = Signal.send
+
+
+# Signal.send() of a plain Signal whose receivers all take any sender: the
+# receivers are cached as (reference, is weak) pairs (see Signal.send), and
+# are called from here with plain keywords, without building the list of
+# results, which no caller here reads. Anything else goes through send().
+cdef inline tuple _any_sender_refs(signal):
+    if type(signal).send is _signal_send and not signal._dead_receivers:
+        return signal._for_any_sender
+    return None
+
+
+cdef _send_request_started(signal, sender, environ):
+    """Do what ``signal.send(sender=sender, environ=environ)`` does."""
+    refs = _any_sender_refs(signal)
+    if refs is None:
+        signal.send(sender=sender, environ=environ)
+        return
+    for ref, weak in refs:
+        receiver = ref() if weak else ref
+        if receiver is not None:
+            receiver(signal=signal, sender=sender, environ=environ)
+
+
+cdef _send_request_finished(signal, sender):
+    """Do what ``signal.send(sender=sender)`` does."""
+    if type(signal).send is _signal_send and not signal.receivers:
+        return
+    refs = _any_sender_refs(signal)
+    if refs is None:
+        signal.send(sender=sender)
+        return
+    for ref, weak in refs:
+        receiver = ref() if weak else ref
+        if receiver is not None:
+            receiver(signal=signal, sender=sender)
+
+
+# The response methods the body and the entry do inline for a response that
+# keeps them (set when the first WSGIEntry is built: fastdj.http imports
+# the handlers, not the other way round).
+cdef object _base_close = None
+cdef object _base_wsgi_status = None
+cdef object _base_wsgi_headers = None
+cdef object _http_response_iter = None
+cdef dict _status_lines = None
+
+
+cdef _load_response_methods():
+    global _base_close, _base_wsgi_status, _base_wsgi_headers
+    global _http_response_iter, _status_lines
+    from fastdj.http.response import _STATUS_LINES, HttpResponse, HttpResponseBase
+
+    _base_close = HttpResponseBase.close
+    _base_wsgi_status = HttpResponseBase.wsgi_status
+    _base_wsgi_headers = HttpResponseBase.wsgi_headers
+    _http_response_iter = HttpResponse.__iter__
+    _status_lines = _STATUS_LINES
 
 
 cdef inline object _lookup(object obj, str name, object default):
@@ -169,9 +238,12 @@ cdef class ViewPath:
 
     ``handle(request)`` never raises an Exception: one that escapes becomes a
     response through ``response_for_exception``, as for a middleware layer.
+    ``resolver_for(urlconf)`` returns the root resolver of a URLconf name:
+    the request's ``urlconf`` if it has one, else ``settings.ROOT_URLCONF``.
     """
 
-    cdef object get_resolver
+    cdef object resolver_for
+    cdef object settings
     cdef object set_urlconf
     cdef object check_response
     cdef object response_for_exception
@@ -179,9 +251,10 @@ cdef class ViewPath:
     cdef tuple template_response_middleware
     cdef tuple exception_middleware
 
-    def __init__(self, get_resolver, set_urlconf, check_response,
+    def __init__(self, resolver_for, settings, set_urlconf, check_response,
                  response_for_exception):
-        self.get_resolver = get_resolver
+        self.resolver_for = resolver_for
+        self.settings = settings
         self.set_urlconf = set_urlconf
         self.check_response = check_response
         self.response_for_exception = response_for_exception
@@ -225,11 +298,12 @@ Return the response for ``request``; exceptions become responses."""
         cdef tuple methods
         urlconf = _lookup(request, _URLCONF, _NO_URLCONF)
         if urlconf is _NO_URLCONF:
-            resolver = self.get_resolver()
+            urlconf = self.settings.ROOT_URLCONF
         else:
             self.set_urlconf(urlconf)
-            resolver = self.get_resolver(urlconf)
-        match = resolver.resolve(request.path_info)
+            if urlconf is None:
+                urlconf = self.settings.ROOT_URLCONF
+        match = self.resolver_for(urlconf).resolve(request.path_info)
         request.resolver_match = match
         callback = match.func
         args = match.args
@@ -295,29 +369,46 @@ Return the response for ``request``; exceptions become responses."""
         return None
 
 
+cdef class _UrlconfReset:
+    """A response closer doing what ``set_urlconf(None)`` does."""
+
+    cdef readonly object urlconfs
+
+    def __init__(self, urlconfs):
+        self.urlconfs = urlconfs
+
+    def __call__(self):
+        try:
+            del self.urlconfs.value
+        except AttributeError:
+            pass
+
+
 cdef class RequestEntry:
     """``BaseHandler.get_response``: the chain plus per-request bookkeeping.
 
-    The response's closers get ``request.close`` and a reset of the thread's
-    urlconf (Django resets it from a request_finished receiver; a closer costs
-    nothing when request_finished has no receivers).
+    ``urlconfs`` is the thread-local whose ``value`` is the thread's urlconf
+    (fastdj.urls.base): it is set to ROOT_URLCONF as ``set_urlconf`` does,
+    and the response's closers get ``request.close`` and its reset (Django
+    resets it from a request_finished receiver; a closer costs nothing when
+    request_finished has no receivers).
     """
 
     cdef object chain
     cdef object settings
-    cdef object set_urlconf
+    cdef object urlconfs
     cdef object log_response
     cdef object reset_urlconf
     # The outermost layer when it is one of ours: called without a Python call.
     cdef _Layer top_layer
     cdef ViewPath top_view
 
-    def __init__(self, chain, settings, set_urlconf, log_response):
+    def __init__(self, chain, settings, urlconfs, log_response):
         self.chain = chain
         self.settings = settings
-        self.set_urlconf = set_urlconf
+        self.urlconfs = urlconfs
         self.log_response = log_response
-        self.reset_urlconf = functools.partial(set_urlconf, None)
+        self.reset_urlconf = _UrlconfReset(urlconfs)
         owner = getattr(chain, "__self__", None)
         if getattr(chain, "__name__", None) == "handle":
             if isinstance(owner, _Layer):
@@ -333,7 +424,14 @@ cdef class RequestEntry:
 --
 
 Return the response for ``request`` from the middleware chain."""
-        self.set_urlconf(self.settings.ROOT_URLCONF)
+        return self.call(request)
+
+    cdef object call(self, request):
+        urlconf = self.settings.ROOT_URLCONF
+        if urlconf:
+            self.urlconfs.value = urlconf
+        else:
+            self.reset_urlconf()
         if self.top_layer is not None:
             response = self.top_layer.call(request)
         elif self.top_view is not None:
@@ -352,3 +450,162 @@ Return the response for ``request`` from the middleware chain."""
                 request=request,
             )
         return response
+
+
+cdef class _EmptyBody:
+    """The body of a HEAD response: nothing to send, but close() still runs."""
+
+    cdef public object close
+
+    def __init__(self, close):
+        self.close = close
+
+    def __iter__(self):
+        return iter(())
+
+
+cdef class _ResponseBody:
+    """The body of a response, as WSGIEntry hands it to the server.
+
+    Iterating it iterates the response; closing it closes the response (its
+    resources, then request_finished). For a response that keeps
+    HttpResponse's ``__iter__`` and HttpResponseBase's ``close`` both are
+    done here, without a Python call.
+    """
+
+    cdef readonly object response
+
+    def __init__(self, response):
+        self.response = response
+
+    def __iter__(self):
+        response = self.response
+        if type(response).__iter__ is _http_response_iter:
+            return iter(response._container)
+        return iter(response)
+
+    def close(self):
+        response = self.response
+        if type(response).close is not _base_close:
+            response.close()
+            return
+        closers = response._resource_closers
+        for closer in closers:
+            try:
+                closer()
+            except Exception:
+                pass
+        closers.clear()
+        response.closed = True
+        _send_request_finished(signals.request_finished, response._handler_class)
+
+
+cdef class WSGIEntry:
+    """``WSGIHandler.__call__``: one WSGI request, from environ to body iterable.
+
+    ``get_response(request)`` is the handler's; ``request_started`` is the
+    signal, sent with ``handler_class`` as sender when it has receivers.
+    ``script_prefixes`` is the thread-local whose ``value`` is the thread's
+    script prefix (fastdj.urls.base); ``get_script_name(environ)`` gives the
+    script name when ``settings`` or the environ make it more than SCRIPT_NAME.
+    """
+
+    cdef object handler_class
+    cdef object request_class
+    cdef object get_response
+    cdef object get_script_name
+    cdef object script_prefixes
+    cdef object settings
+    cdef object request_started
+    # get_response when it is a RequestEntry's: called without a Python call.
+    cdef RequestEntry entry
+
+    def __init__(self, handler_class, request_class, get_response,
+                 get_script_name, script_prefixes, settings, request_started):
+        self.handler_class = handler_class
+        self.request_class = request_class
+        self.get_response = get_response
+        self.get_script_name = get_script_name
+        self.script_prefixes = script_prefixes
+        self.settings = settings
+        self.request_started = request_started
+        if _base_close is None:
+            _load_response_methods()
+        owner = getattr(get_response, "__self__", None)
+        if (
+            isinstance(owner, RequestEntry)
+            and getattr(get_response, "__name__", None) == "handle"
+        ):
+            self.entry = owner
+
+    def handle(self, environ, start_response, /):
+        """Run the request of ``environ``; return the iterable the server sends.
+
+        The server closes it, which closes the response (and sends
+        request_finished) exactly once.
+        """
+        prefix = environ.get("SCRIPT_NAME", "")
+        if (
+            self.settings.FORCE_SCRIPT_NAME is not None
+            or "SCRIPT_URL" in environ
+            or "REDIRECT_URL" in environ
+            or not prefix.isascii()
+        ):
+            prefix = self.get_script_name(environ)
+        if not prefix.endswith("/"):
+            prefix += "/"
+        self.script_prefixes.value = prefix
+        request_started = self.request_started
+        if request_started.receivers:
+            _send_request_started(request_started, self.handler_class, environ)
+        request = self.request_class(environ)
+        if self.entry is not None:
+            response = self.entry.call(request)
+        else:
+            response = self.get_response(request)
+        response._handler_class = self.handler_class
+
+        cdef bint is_head = request.method == "HEAD"
+        if is_head:
+            status_code = response.status_code
+            if (
+                not response.streaming
+                and status_code not in _BODILESS_STATUSES
+                and status_code >= 200
+                and not response.has_header("Content-Length")
+            ):
+                response.headers["Content-Length"] = str(len(response.content))
+        cls = type(response)
+        try:
+            # wsgi_status() and wsgi_headers() inline when not overridden: a
+            # standard status without a custom reason, and no cookies.
+            status = None
+            if (
+                cls.wsgi_status is _base_wsgi_status
+                and response._reason_phrase is None
+            ):
+                status_code = response.status_code
+                if type(status_code) is int:
+                    status = _status_lines.get(status_code)
+            if status is None:
+                status = response.wsgi_status()
+            if cls.wsgi_headers is _base_wsgi_headers and not _lookup(
+                response, _COOKIES, None
+            ):
+                headers = list(response.headers._store.values())
+            else:
+                headers = response.wsgi_headers()
+            start_response(status, headers)
+        except BaseException:
+            response.close()
+            raise
+        if is_head:
+            return _EmptyBody(response.close)
+
+        file_to_stream = _lookup(response, _FILE_TO_STREAM, None)
+        if file_to_stream is not None:
+            file_wrapper = environ.get("wsgi.file_wrapper")
+            if file_wrapper:
+                file_to_stream.close = response.close
+                return file_wrapper(file_to_stream, response.block_size)
+        return _ResponseBody(response)

@@ -171,6 +171,10 @@ class ConnectionHandler:
         self._databases = settings
         self._settings: dict | None = None
         self._local = threading.local()
+        # The thread's wrappers in DATABASES order (all(initialized_only=True),
+        # twice per request): rebuilt after the thread's wrappers or the
+        # aliases change, a new local dropping every thread's.
+        self._initialized = threading.local()
         self._lock = threading.Lock()
         # Every live wrapper, so close_all() reaches other threads' too; weak,
         # so a finished thread's wrappers go away with it.
@@ -190,6 +194,7 @@ class ConnectionHandler:
     @settings.setter
     def settings(self, value: dict) -> None:
         self._settings = self.configure_settings(value)
+        self._initialized = threading.local()
 
     @staticmethod
     def configure_settings(databases: dict | None) -> dict:
@@ -234,6 +239,7 @@ class ConnectionHandler:
         with self._lock:
             self._all = weakref.WeakSet()
         self._local = threading.local()
+        self._initialized = threading.local()
         self._settings = None
 
     def create_connection(self, alias: str):
@@ -250,15 +256,18 @@ class ConnectionHandler:
             raise ConnectionDoesNotExist(f"The connection '{alias}' doesn't exist.")
         conn = self.create_connection(alias)
         setattr(self._local, alias, conn)
+        self._initialized.__dict__.clear()
         with self._lock:
             self._all.add(conn)
         return conn
 
     def __setitem__(self, alias: str, value) -> None:
         setattr(self._local, alias, value)
+        self._initialized.__dict__.clear()
 
     def __delitem__(self, alias: str) -> None:
         delattr(self._local, alias)
+        self._initialized.__dict__.clear()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.settings)
@@ -269,7 +278,15 @@ class ConnectionHandler:
     def all(self, initialized_only: bool = False) -> list:
         """Return this thread's wrappers (only those created if asked)."""
         if initialized_only:
-            return [getattr(self._local, a) for a in self if hasattr(self._local, a)]
+            try:
+                return list(self._initialized.wrappers)
+            except AttributeError:
+                pass
+            # The thread's own attributes are exactly its wrappers by alias.
+            created = self._local.__dict__
+            wrappers = tuple(created[a] for a in self.settings if a in created)
+            self._initialized.wrappers = wrappers
+            return list(wrappers)
         return [self[alias] for alias in self]
 
     def close_all(self) -> None:

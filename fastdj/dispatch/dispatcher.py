@@ -42,10 +42,10 @@ class Signal:
             weakref.WeakKeyDictionary() if use_caching else {}
         )
         self._dead_receivers = False
-        # The live-receiver refs when no receiver filters on its sender: then
-        # the list is the same for every sender, and a send (request_started,
+        # (ref, is_weak) of every receiver when none filters on its sender:
+        # then they are the same for every sender, and a send (request_started,
         # request_finished on every request) skips the lock and the scan.
-        self._for_any_sender: list | None = None
+        self._for_any_sender: tuple | None = None
 
     def connect(self, receiver, sender=None, weak: bool = True, dispatch_uid=None):
         """Connect ``receiver`` to this signal, optionally only for ``sender``.
@@ -104,10 +104,27 @@ class Signal:
         """
         if not self.receivers:
             return []
-        return [
-            (receiver, receiver(signal=self, sender=sender, **named))
-            for receiver in self._live_receivers(sender)
-        ]
+        refs = self._for_any_sender
+        if refs is None or self._dead_receivers:
+            return [
+                (receiver, receiver(signal=self, sender=sender, **named))
+                for receiver in self._live_receivers(sender)
+            ]
+        responses = []
+        if named:
+            for ref, weak in refs:
+                receiver = ref() if weak else ref
+                if receiver is not None:
+                    responses.append(
+                        (receiver, receiver(signal=self, sender=sender, **named))
+                    )
+        else:
+            # Plain keywords call faster than ``**named`` even when it is empty.
+            for ref, weak in refs:
+                receiver = ref() if weak else ref
+                if receiver is not None:
+                    responses.append((receiver, receiver(signal=self, sender=sender)))
+        return responses
 
     def send_robust(self, sender, **named) -> list[tuple[object, object]]:
         """Call every receiver, catching exceptions; return [(receiver, result)].
@@ -149,39 +166,35 @@ class Signal:
             self._for_any_sender = None
 
     def _live_receivers(self, sender) -> list:
-        cached = None if self._dead_receivers else self._for_any_sender
-        if cached is None and self.use_caching and not self._dead_receivers:
+        refs = None if self._dead_receivers else self._for_any_sender
+        if refs is None and self.use_caching and not self._dead_receivers:
             try:
-                cached = self.sender_receivers_cache.get(sender)
+                refs = self.sender_receivers_cache.get(sender)
             except TypeError:  # sender cannot be weakly referenced
-                cached = None
-            if cached is NO_RECEIVERS:
+                refs = None
+            if refs is NO_RECEIVERS:
                 return []
-        if cached is None:
+        if refs is None:
             with self.lock:
                 self._clear_dead_receivers()
                 sender_id = _make_id(sender)
-                cached = []
-                any_sender = True
-                for (_, r_sender), ref, _ in self.receivers:
-                    if r_sender in (NONE_ID, sender_id):
-                        cached.append(ref)
-                    if r_sender != NONE_ID:
-                        any_sender = False
-                if any_sender:
-                    self._for_any_sender = cached
+                refs = tuple(
+                    (ref, weak)
+                    for (_, r_sender), ref, weak in self.receivers
+                    if r_sender in (NONE_ID, sender_id)
+                )
+                if all(r_sender == NONE_ID for (_, r_sender), _, _ in self.receivers):
+                    self._for_any_sender = refs
                 if self.use_caching:
                     try:
-                        self.sender_receivers_cache[sender] = cached or NO_RECEIVERS
+                        self.sender_receivers_cache[sender] = refs or NO_RECEIVERS
                     except TypeError:
                         pass
         live = []
-        for ref in cached:
-            if isinstance(ref, weakref.ReferenceType):
-                ref = ref()
-                if ref is None:
-                    continue
-            live.append(ref)
+        for ref, weak in refs:
+            receiver = ref() if weak else ref
+            if receiver is not None:
+                live.append(receiver)
         return live
 
 

@@ -1,9 +1,10 @@
 """HTTP requests, as ``django.http.request`` (plus ``WSGIRequest``).
 
-``WSGIRequest(environ)`` does almost nothing when built: every attribute that
-needs parsing (path, GET, POST, COOKIES, headers, content type, the body
-stream) is computed on first access and then stored on the instance, so a
-request that only needs ``path_info`` and ``method`` pays for nothing else.
+``WSGIRequest(environ)`` does little when built: it takes the method and the
+paths (every request is resolved), and every attribute that needs parsing
+(GET, POST, COOKIES, headers, content type, the body stream) is computed on
+first access and then stored on the instance, so a request that only needs
+``path_info`` and ``method`` pays for nothing else.
 """
 
 from __future__ import annotations
@@ -94,7 +95,10 @@ class _lazy:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        value = instance.__dict__[self.name] = self.func(instance)
+        value = self.func(instance)
+        # Not instance.__dict__[...]: asking for __dict__ makes CPython build
+        # the instance's dict, which its attributes did without until then.
+        object.__setattr__(instance, self.name, value)
         return value
 
 
@@ -114,6 +118,9 @@ class HttpRequest:
     _upload_handlers: list = []
     _read_started = False
     resolver_match = None
+    # The uploaded files, once parsed (see FILES); read by close() on every
+    # request, hence a class default rather than a lookup in __dict__.
+    _files = None
 
     def __init__(self):
         self.GET = QueryDict(mutable=True)
@@ -465,7 +472,7 @@ class HttpRequest:
 
     def close(self) -> None:
         """Close the uploaded files of this request."""
-        files = self.__dict__.get("_files")
+        files = self._files
         if files:
             for f in chain.from_iterable(values for _, values in files.lists()):
                 f.close()
@@ -643,45 +650,41 @@ def get_script_name(environ) -> str:
 class WSGIRequest(HttpRequest):
     """A request built lazily from a WSGI environ.
 
-    ``META`` is the environ itself. Nothing else is parsed until used.
+    ``META`` is the environ itself. The method and the paths are taken when
+    built; nothing else is parsed until used.
     """
 
     def __init__(self, environ):
         # Deliberately does not call HttpRequest.__init__: every attribute it
-        # sets is lazy here. The method is not parsed, just upper-cased, and
-        # every request needs it: a lazy attribute would cost more than that.
+        # sets is lazy here, except what resolving needs on every request (the
+        # method and the paths), computed as Django does in its __init__.
         self.environ = environ
         self.META = environ
         self.method = environ["REQUEST_METHOD"].upper()
-
-    def _compute_paths(self) -> tuple[str, str]:
-        environ = self.environ
         path_info = environ.get("PATH_INFO", "/")
         if not path_info.isascii():
             path_info = get_path_info(environ)
         # An empty PATH_INFO (the bare SCRIPT_NAME URL) is treated as "/".
         if not path_info:
             path_info = "/"
-        script_name = get_script_name(environ)
+        # get_script_name(environ), whose usual answer is taken here without
+        # the call.
+        script_name = environ.get("SCRIPT_NAME", "")
+        if (
+            settings.FORCE_SCRIPT_NAME is not None
+            or "SCRIPT_URL" in environ
+            or "REDIRECT_URL" in environ
+            or not script_name.isascii()
+        ):
+            script_name = get_script_name(environ)
         if not script_name and path_info[0] == "/":
-            path = path_info
+            self.path = path_info
         else:
             # Only the first slash goes: "//x" and "/x" are different paths.
-            path = f"{script_name.rstrip('/')}/{path_info.replace('/', '', 1)}"
+            self.path = f"{script_name.rstrip('/')}/{path_info.replace('/', '', 1)}"
+        self.path_info = path_info
         environ["PATH_INFO"] = path_info
         environ["SCRIPT_NAME"] = script_name
-        d = self.__dict__
-        return d.setdefault("path_info", path_info), d.setdefault("path", path)
-
-    @_lazy
-    def path_info(self) -> str:
-        """Return the path below the script prefix, as URL resolution sees it."""
-        return self._compute_paths()[0]
-
-    @_lazy
-    def path(self) -> str:
-        """Return the full path (script prefix plus path_info), without the query."""
-        return self._compute_paths()[1]
 
     @_lazy
     def _content_type_and_params(self) -> tuple[str, dict]:
@@ -751,6 +754,8 @@ class HttpHeaders(CaseInsensitiveMapping):
     ``headers["User-Agent"]``, ``headers["user_agent"]`` and
     ``headers.get("USER-AGENT")`` all find ``HTTP_USER_AGENT``.
     """
+
+    __slots__ = ()
 
     HTTP_PREFIX = "HTTP_"
     # PEP 3333: the only two headers without the HTTP_ prefix.

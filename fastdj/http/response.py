@@ -16,6 +16,7 @@ import sys
 import time
 from email.header import Header
 from http.client import responses
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from urllib.parse import urlsplit
 
 from fastdj.conf import settings
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 _SAMESITE_VALUES = frozenset(["lax", "none", "strict"])
+# The status line of every standard status with its standard reason phrase.
+_STATUS_LINES = {code: f"{code} {reason}" for code, reason in responses.items()}
 
 
 class BadHeaderError(ValueError):
@@ -61,6 +64,7 @@ class BadHeaderError(ValueError):
 # Content-Type value -> its charset (or None); responses reuse a handful of
 # content types, so each is parsed once.
 _charset_cache: dict[str, str | None] = {}
+_NOT_CACHED = object()
 
 
 def _charset_from_content_type(content_type: str) -> str | None:
@@ -96,8 +100,42 @@ def _parse_charset(content_type: str) -> str | None:
         start = semi + 1
 
 
+# charset -> the default Content-Type for it.
+_html_content_types: dict[str, str] = {}
+
+
+def _html_content_type(charset: str) -> str:
+    try:
+        return _html_content_types[charset]
+    except (KeyError, TypeError):
+        pass
+    content_type = f"text/html; charset={charset}"
+    if type(charset) is str and len(_html_content_types) < 64:
+        _html_content_types[charset] = content_type
+    return content_type
+
+
 def _newline_error(value) -> BadHeaderError:
     return BadHeaderError(f"Header values can't contain newlines (got {value!r})")
+
+
+# Header name -> its lower-case key, for names already found valid (ASCII, no
+# CR/LF). Responses set the same few names over and over; each is checked
+# once. Bounded, because a view may echo names it was sent.
+_valid_names: dict[str, str] = {}
+_VALID_NAMES_MAX = 512
+
+
+def _plain_name_key(name) -> str | None:
+    """Return the store key of a plain (str, ASCII, no CR/LF) name, else None."""
+    if type(name) is not str:
+        return None
+    key = _valid_names.get(name)
+    if key is None and name.isascii() and "\n" not in name and "\r" not in name:
+        if len(_valid_names) >= _VALID_NAMES_MAX:
+            _valid_names.clear()
+        key = _valid_names[name] = name.lower()
+    return key
 
 
 class ResponseHeaders(CaseInsensitiveMapping):
@@ -107,6 +145,8 @@ class ResponseHeaders(CaseInsensitiveMapping):
     types str()-ed, and text outside latin-1 is MIME-encoded). A CR or LF in
     either raises BadHeaderError.
     """
+
+    __slots__ = ()
 
     def __init__(self, data):
         self._store = {}
@@ -142,17 +182,17 @@ class ResponseHeaders(CaseInsensitiveMapping):
     def __setitem__(self, key, value) -> None:
         # Fast path: ASCII str name and value without CR/LF need no conversion.
         if (
-            type(key) is str
-            and type(value) is str
-            and key.isascii()
+            type(value) is str
             and value.isascii()
-            and "\n" not in key
-            and "\r" not in key
             and "\n" not in value
             and "\r" not in value
         ):
-            self._store[key.lower()] = (key, value)
-            return
+            lower = _valid_names.get(key) if type(key) is str else None
+            if lower is None:
+                lower = _plain_name_key(key)
+            if lower is not None:
+                self._store[lower] = (key, value)
+                return
         key = self._convert_to_charset(key, "ascii")
         value = self._convert_to_charset(value, "latin-1", mime_encode=True)
         self._store[key.lower()] = (key, value)
@@ -168,22 +208,50 @@ class ResponseHeaders(CaseInsensitiveMapping):
             self[key] = value
 
 
+_new_object = object.__new__
+
+
 class HttpResponseBase:
     """Status, headers and cookies of a response; subclasses add the content."""
 
     status_code = 200
     # Set by the WSGI handler; request_finished is sent with it as sender.
     _handler_class = None
+    # The cookies, once the cookies property has made them. A class default
+    # rather than a lookup in __dict__, which would make CPython build the
+    # instance's dict.
+    _cookies = None
 
     def __init__(
         self, content_type=None, status=None, reason=None, charset=None, headers=None
     ):
-        self.headers = ResponseHeaders(headers)
+        if headers:
+            self.headers = response_headers = ResponseHeaders(headers)
+            store = response_headers._store
+        else:
+            # What ResponseHeaders(None) makes, without the __init__ call.
+            self.headers = response_headers = _new_object(ResponseHeaders)
+            response_headers._store = store = {}
         self._charset = charset
-        if "content-type" not in self.headers._store:
+        if "content-type" not in store:
             if content_type is None:
-                content_type = f"text/html; charset={self.charset}"
-            self.headers["Content-Type"] = content_type
+                if type(self).charset is _base_charset:
+                    # What the charset property gives without a Content-Type.
+                    default_charset = charset
+                    if default_charset is None:
+                        default_charset = settings.DEFAULT_CHARSET
+                else:
+                    default_charset = self.charset
+                content_type = _html_content_type(default_charset)
+            if (
+                type(content_type) is str
+                and content_type.isascii()
+                and "\n" not in content_type
+                and "\r" not in content_type
+            ):
+                store["content-type"] = ("Content-Type", content_type)
+            else:
+                response_headers["Content-Type"] = content_type
         elif content_type:
             raise ValueError(
                 "'headers' must not contain 'Content-Type' when the "
@@ -204,15 +272,14 @@ class HttpResponseBase:
     def cookies(self) -> SimpleCookie:
         """Return the cookies that the response will set."""
         # Created on first use: most responses set no cookie.
-        try:
-            return self.__dict__["_cookies"]
-        except KeyError:
-            cookies = self.__dict__["_cookies"] = SimpleCookie()
-            return cookies
+        cookies = self._cookies
+        if cookies is None:
+            cookies = self._cookies = SimpleCookie()
+        return cookies
 
     @cookies.setter
     def cookies(self, value: SimpleCookie) -> None:
-        self.__dict__["_cookies"] = value
+        self._cookies = value
 
     @property
     def reason_phrase(self) -> str:
@@ -234,7 +301,9 @@ class HttpResponseBase:
         # Not stored either: the Content-Type may change later.
         entry = self.headers._store.get("content-type")
         if entry and entry[1]:
-            charset = _charset_from_content_type(entry[1])
+            charset = _charset_cache.get(entry[1], _NOT_CACHED)
+            if charset is _NOT_CACHED:
+                charset = _charset_from_content_type(entry[1])
             if charset:
                 return charset
         return settings.DEFAULT_CHARSET
@@ -247,13 +316,16 @@ class HttpResponseBase:
         """Return the WSGI status line, e.g. "200 OK"."""
         reason = self._reason_phrase
         if reason is None:
-            reason = responses.get(self.status_code, "Unknown Status Code")
+            try:
+                return _STATUS_LINES[self.status_code]
+            except (KeyError, TypeError):
+                reason = responses.get(self.status_code, "Unknown Status Code")
         return f"{self.status_code} {reason}"
 
     def wsgi_headers(self) -> list[tuple[str, str]]:
         """Return the headers for start_response(), one Set-Cookie per cookie."""
         headers = list(self.headers._store.values())
-        cookies = self.__dict__.get("_cookies")
+        cookies = self._cookies
         if cookies:
             headers.extend(
                 ("Set-Cookie", c.output(header="")) for c in cookies.values()
@@ -276,6 +348,20 @@ class HttpResponseBase:
         return ""
 
     def __setitem__(self, header, value) -> None:
+        # ResponseHeaders.__setitem__'s fast path, one call fewer per header.
+        if (
+            type(value) is str
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+            and type(header) is str
+        ):
+            lower = _valid_names.get(header)
+            if lower is not None:
+                headers = self.headers
+                if type(headers) is ResponseHeaders:
+                    headers._store[lower] = (header, value)
+                    return
         self.headers[header] = value
 
     def __delitem__(self, header) -> None:
@@ -286,7 +372,10 @@ class HttpResponseBase:
 
     def has_header(self, header: str) -> bool:
         """Return True if the header is set (case-insensitive)."""
-        return header in self.headers
+        headers = self.headers
+        if type(headers) is ResponseHeaders:
+            return isinstance(header, str) and header.lower() in headers._store
+        return header in headers
 
     __contains__ = has_header
 
@@ -423,8 +512,27 @@ class HttpResponse(HttpResponseBase):
 
     streaming = False
 
-    def __init__(self, content=b"", *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        content=b"",
+        content_type=None,
+        status=None,
+        reason=None,
+        charset=None,
+        headers=None,
+    ):
+        # Not super(): building its proxy costs as much as the rest of this
+        # method; HttpResponseBase is what follows HttpResponse in any MRO
+        # that does not put another HttpResponseBase subclass after it.
+        HttpResponseBase.__init__(self, content_type, status, reason, charset, headers)
+        if type(self).content is _plain_content:
+            # What the content setter does with bytes or str, without the call.
+            if type(content) is bytes:
+                self._container = [content]
+                return
+            if type(content) is str:
+                self._container = [content.encode(self.charset)]
+                return
         self.content = content
 
     def __repr__(self) -> str:
@@ -485,6 +593,12 @@ class HttpResponse(HttpResponseBase):
     def writelines(self, lines) -> None:
         for line in lines:
             self.write(line)
+
+
+# A subclass that overrides the content property (HttpResponseNotModified)
+# must have its setter called.
+_plain_content = HttpResponse.content
+_base_charset = HttpResponseBase.charset
 
 
 class StreamingHttpResponse(HttpResponseBase):
@@ -777,6 +891,50 @@ class JsonResponse(HttpResponse):
                 "In order to allow non-dict objects to be serialized set the "
                 "safe parameter to False."
             )
-        kwargs.setdefault("content_type", "application/json")
-        data = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
-        super().__init__(content=data, **kwargs)
+        if encoder is DjangoJSONEncoder and not json_dumps_params:
+            data = _encode_json(data)
+        else:
+            data = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
+        if kwargs or type(self).charset is not _base_charset:
+            kwargs.setdefault("content_type", "application/json")
+            super().__init__(content=data, **kwargs)
+        else:
+            # The charset property's answer for "application/json", which
+            # names none: the content is encoded here, and set as bytes.
+            HttpResponse.__init__(
+                self, data.encode(settings.DEFAULT_CHARSET), "application/json"
+            )
+
+
+def _json_encoder():
+    """Return a function doing json.dumps(data, cls=DjangoJSONEncoder)."""
+    encoder = DjangoJSONEncoder()
+    if c_make_encoder is None:
+        return encoder.encode
+    # json.dumps builds an encoder, then a C encoder, per call. Without a
+    # markers dict (circular reference detection) the C encoder keeps no
+    # state between calls, so one serves every response. A circular
+    # reference then recurses until RecursionError: the full encoder, given
+    # the same data, raises json.dumps' ValueError instead.
+    c_encode = c_make_encoder(
+        None,
+        encoder.default,
+        encode_basestring_ascii,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(data) -> str:
+        try:
+            return "".join(c_encode(data, 0))
+        except RecursionError:
+            return encoder.encode(data)
+
+    return encode
+
+
+_encode_json = _json_encoder()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastdj.conf import settings
 from fastdj.core.exceptions import PermissionDenied
 from fastdj.http import HttpResponsePermanentRedirect
+from fastdj.http.response import HttpResponseBase, ResponseHeaders
 from fastdj.urls import is_valid_path
 from fastdj.utils.http import escape_leading_slashes
 
@@ -27,20 +28,36 @@ class CommonMiddleware:
         if get_response is None:
             raise ValueError("get_response must be provided.")
         self.get_response = get_response
+        # Whether process_request() is this class's own, which __call__ may
+        # then skip when it would only check the host.
+        self._own_process_request = (
+            type(self).process_request is CommonMiddleware.process_request
+        )
 
     def __call__(self, request):
-        response = self.process_request(request)
-        if not response:
+        if (
+            self._own_process_request
+            and not settings.DISALLOWED_USER_AGENTS
+            and not settings.PREPEND_WWW
+        ):
+            # All that process_request() would do: validate the host.
+            request.get_host()
             response = self.get_response(request)
+        else:
+            response = self.process_request(request)
+            if not response:
+                response = self.get_response(request)
         return self.process_response(request, response)
 
     def process_request(self, request):
         """Check the User-Agent, and redirect for PREPEND_WWW."""
-        user_agent = request.META.get("HTTP_USER_AGENT")
-        if user_agent is not None:
-            for user_agent_regex in settings.DISALLOWED_USER_AGENTS:
-                if user_agent_regex.search(user_agent):
-                    raise PermissionDenied("Forbidden user agent")
+        disallowed_user_agents = settings.DISALLOWED_USER_AGENTS
+        if disallowed_user_agents:
+            user_agent = request.META.get("HTTP_USER_AGENT")
+            if user_agent is not None:
+                for user_agent_regex in disallowed_user_agents:
+                    if user_agent_regex.search(user_agent):
+                        raise PermissionDenied("Forbidden user agent")
 
         # Validates the host against ALLOWED_HOSTS even without PREPEND_WWW.
         host = request.get_host()
@@ -86,6 +103,22 @@ class CommonMiddleware:
         """Redirect a 404 to the slash URL when it exists; set Content-Length."""
         if response.status_code == 404 and self.should_redirect_with_slash(request):
             return self.response_redirect_class(self.get_full_path_with_slash(request))
-        if not response.streaming and not response.has_header("Content-Length"):
-            response.headers["Content-Length"] = str(len(response.content))
+        if response.streaming:
+            return response
+        headers = response.headers
+        if (
+            type(headers) is ResponseHeaders
+            and type(response).has_header is _base_has_header
+        ):
+            # has_header() and the assignment, without their two calls.
+            if "content-length" not in headers._store:
+                headers._store["content-length"] = (
+                    "Content-Length",
+                    str(len(response.content)),
+                )
+        elif not response.has_header("Content-Length"):
+            headers["Content-Length"] = str(len(response.content))
         return response
+
+
+_base_has_header = HttpResponseBase.has_header

@@ -211,6 +211,9 @@ class CaseInsensitiveMapping(Mapping):
     ``_store`` maps the lower-cased key to ``(original key, value)``.
     """
 
+    # Request and response headers are built on every request: no __dict__.
+    __slots__ = ("_store",)
+
     def __init__(self, data):
         self._store = {k.lower(): (k, v) for k, v in self._unpack_items(data)}
 

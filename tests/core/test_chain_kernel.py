@@ -143,7 +143,16 @@ def test_view_path_get_response_raises_and_handle_converts(kernel):
     class Request:
         path_info = "/x/"
 
-    path = kernel.ViewPath(lambda *a: Resolver(), lambda u: None, None, converted)
+    class Settings:
+        ROOT_URLCONF = "root"
+
+    urlconfs = []
+
+    def resolver_for(urlconf):
+        urlconfs.append(urlconf)
+        return Resolver()
+
+    path = kernel.ViewPath(resolver_for, Settings, lambda u: None, None, converted)
     request = Request()
     assert path.handle(request) == (request, (1,), {"k": 2})
     assert isinstance(request.resolver_match, Match)
@@ -151,10 +160,19 @@ def test_view_path_get_response_raises_and_handle_converts(kernel):
     with pytest.raises(LookupError):
         path.get_response(request)
     assert path.handle(request) == ("converted", request, "LookupError")
+    set_urlconfs = []
+    path = kernel.ViewPath(resolver_for, Settings, set_urlconfs.append, None, converted)
+    request.path_info = "/x/"
+    request.urlconf = "mine"
+    path.handle(request)
+    request.urlconf = None
+    path.handle(request)
+    assert urlconfs == ["root", "root", "root", "mine", "root"]
+    assert set_urlconfs == ["mine", None]
 
 
 def test_view_path_process_exception(kernel):
-    path = kernel.ViewPath(None, None, None, converted)
+    path = kernel.ViewPath(None, None, None, None, converted)
     assert path.process_exception("r", ValueError()) is None
     path.set_middleware(
         [], [], [lambda r, e: None, lambda r, e: "answer", lambda r, e: "late"]

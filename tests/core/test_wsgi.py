@@ -269,3 +269,157 @@ def test_head_on_204_adds_no_content_length(twin):
     assert status == "204 No Content"
     assert "Content-Length" not in dict(headers)
     assert body == b""
+
+
+def _answering(respond):
+    """Return a WSGIHandler whose one middleware answers with respond(request)."""
+
+    class Answer:
+        def __init__(self, get_response):
+            pass
+
+        def __call__(self, request):
+            return respond(request)
+
+    mw.Answer = Answer
+    with override_settings(
+        ROOT_URLCONF="tests.core.urls_handlers", MIDDLEWARE=["tests.core.mw.Answer"]
+    ):
+        return WSGIHandler()
+
+
+def test_body_iterates_and_closes_the_response_once(twin, signal_log):
+    from fastdj.http import HttpResponse
+
+    responses = []
+
+    def respond(request):
+        responses.append(HttpResponse(b"abc"))
+        return responses[-1]
+
+    result = _answering(respond)(environ("/ok/"), lambda s, h: None)
+    assert b"".join(result) == b"abc"
+    assert not responses[0].closed
+    result.close()
+    assert responses[0].closed
+    assert responses[0]._resource_closers == []
+    assert [e[0] for e in signal_log] == ["started", "finished"]
+
+
+def test_body_uses_overridden_iter_and_close(twin, signal_log):
+    from fastdj.http import HttpResponse
+
+    class Custom(HttpResponse):
+        def __iter__(self):
+            return iter([b"custom"])
+
+        def close(self):
+            LOG.append("custom close")
+            super().close()
+
+    status, _, body = Server(_answering(lambda r: Custom(b"x")))(environ("/ok/"))
+    assert (status, body) == ("200 OK", b"custom")
+    assert LOG == ["custom close"]
+    assert signal_log[-1] == ("finished", WSGIHandler)
+
+
+def test_status_line_and_headers_of_overrides_cookies_and_reasons(twin):
+    from fastdj.http import HttpResponse
+
+    class Teapot(HttpResponse):
+        def wsgi_status(self):
+            return "418 Short And Stout"
+
+        def wsgi_headers(self):
+            return [*super().wsgi_headers(), ("X-Spout", "yes")]
+
+    def reason(request):
+        return HttpResponse(b"", status=299, reason="Fine")
+
+    def cookie(request):
+        response = HttpResponse(b"")
+        response.set_cookie("a", "1")
+        return response
+
+    server = Server(_answering(lambda r: Teapot(b"")))
+    status, headers, _ = server(environ("/ok/"))
+    assert status == "418 Short And Stout"
+    assert ("X-Spout", "yes") in headers
+    status, _, _ = Server(_answering(reason))(environ("/ok/"))
+    assert status == "299 Fine"
+    _, headers, _ = Server(_answering(cookie))(environ("/ok/"))
+    # As Django's handler: Morsel.output(header="") keeps a leading space.
+    assert ("Set-Cookie", " a=1; Path=/") in headers
+
+
+def test_urlconf_is_root_urlconf_until_the_response_closes(twin):
+    from fastdj.http import HttpResponse
+
+    seen = []
+
+    def respond(request):
+        seen.append(get_urlconf())
+        return HttpResponse(b"")
+
+    result = _answering(respond)(environ("/ok/"), lambda s, h: None)
+    assert seen == ["tests.urls"]  # the ROOT_URLCONF of the request's time
+    assert get_urlconf() == "tests.urls"
+    result.close()
+    assert get_urlconf() is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "forced", "prefix"),
+    [
+        ({"SCRIPT_NAME": ""}, None, "/"),
+        ({"SCRIPT_NAME": "/mount"}, None, "/mount/"),
+        ({"SCRIPT_NAME": "/mount/"}, None, "/mount/"),
+        ({"SCRIPT_NAME": "/caf\xc3\xa9"}, None, "/café/"),
+        ({"SCRIPT_NAME": "/x", "SCRIPT_URL": "/from-url/ok/"}, None, "/from-url/"),
+        ({"SCRIPT_NAME": "/x", "REDIRECT_URL": "/redir/ok/"}, None, "/redir/"),
+        ({"SCRIPT_NAME": "/x"}, "/forced", "/forced/"),
+    ],
+)
+def test_script_prefix_as_get_script_name_gives_it(twin, extra, forced, prefix):
+    from fastdj.http import HttpResponse
+
+    seen = []
+
+    def respond(request):
+        seen.append(get_script_prefix())
+        return HttpResponse(b"")
+
+    app = _answering(respond)
+    with override_settings(FORCE_SCRIPT_NAME=forced):
+        Server(app)(environ("/ok/", **extra))
+    assert seen == [prefix]
+    set_script_prefix("/")
+
+
+def test_request_started_reaches_sender_filtered_and_weak_receivers(twin):
+    calls = []
+
+    def for_handler(sender, environ, **kwargs):
+        calls.append(("handler", sender))
+
+    def for_other(sender, **kwargs):
+        calls.append(("other", sender))
+
+    def weak(sender, **kwargs):
+        calls.append(("weak", sender))
+
+    signals.request_started.connect(for_handler, sender=WSGIHandler)
+    signals.request_started.connect(for_other, sender=object)
+    signals.request_started.connect(weak)
+    try:
+        with override_settings(ROOT_URLCONF="tests.core.urls_handlers"):
+            app = WSGIHandler()
+        Server(app)(environ("/ok/"))
+        del weak
+        Server(app)(environ("/ok/"))
+    finally:
+        signals.request_started.disconnect(for_handler, sender=WSGIHandler)
+        signals.request_started.disconnect(for_other, sender=object)
+    assert calls == [("handler", WSGIHandler), ("weak", WSGIHandler)] + [
+        ("handler", WSGIHandler)
+    ]

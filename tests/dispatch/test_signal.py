@@ -450,3 +450,31 @@ def test_any_sender_cache_follows_connects_disconnects_and_deaths():
     calls.clear()
     sig.send(sender=None)
     assert calls == [("everyone", None)]
+
+
+@pytest.mark.parametrize("named", [{}, {"environ": {"a": 1}}])
+def test_cached_any_sender_send_passes_the_same_arguments(named):
+    # The cached path calls with plain keywords when there are no extra ones:
+    # the receivers must see exactly what the uncached path gives them.
+    sig = Signal()
+    calls = []
+
+    def strong(**kwargs):
+        calls.append(("strong", kwargs))
+        return "s"
+
+    def weak(**kwargs):
+        calls.append(("weak", kwargs))
+        return "w"
+
+    sig.connect(strong, weak=False)
+    sig.connect(weak)
+    first = sig.send(sender=SenderA, **named)
+    second = sig.send(sender=SenderA, **named)  # from the any-sender cache
+    assert sig._for_any_sender is not None
+    expected = {"signal": sig, "sender": SenderA, **named}
+    assert first == second == [(strong, "s"), (weak, "w")]
+    assert calls == [("strong", expected), ("weak", expected)] * 2
+    del weak, first, second
+    gc.collect()
+    assert sig.send(sender=SenderA, **named) == [(strong, "s")]

@@ -67,6 +67,7 @@ ENVIRONS = [
     {"path": ""},
     {"path": "/x", "SCRIPT_NAME": "/mount"},
     {"path": "/x", "SCRIPT_NAME": "/mount/"},
+    {"path": "/x", "SCRIPT_NAME": "/caf\xc3\xa9"},
     {"path": "/x", "SCRIPT_URL": "/mount/x", "SCRIPT_NAME": "/ignored"},
     {"path": "/x", "REDIRECT_URL": "//mount//x"},
     {"query_string": "a=1&a=2&b=%E2%99%A5"},
@@ -203,7 +204,7 @@ def test_construction_is_lazy():
         query_string="a=1", headers={"Cookie": "a=1"}, content_type="text/plain"
     )
     request = WSGIRequest(environ)
-    assert set(vars(request)) == {"environ", "META", "method"}
+    assert set(vars(request)) == {"environ", "META", "method", "path", "path_info"}
     assert request.method == "GET"
     assert request.path_info == "/"
     assert "GET" not in vars(request) and "COOKIES" not in vars(request)

@@ -336,6 +336,10 @@ def test_http404_is_exception():
         ({"a": 1}, {"json_dumps_params": {"indent": 2, "sort_keys": True}}),
         ({"a": 1}, {"status": 201, "content_type": "application/vnd.api+json"}),
         ({"a": object()}, {}),
+        ({"a": 1}, {"charset": "latin-1"}),
+        ({"é": "ü"}, {"content_type": "application/json; charset=latin-1"}),
+        ({"x": [1.5, float("nan"), float("inf"), True, None]}, {}),
+        ({1: "int key", 2.5: "float key", None: "none", False: "bool"}, {}),
     ],
 )
 def test_jsonresponse_matches_django(data, kwargs):
@@ -394,3 +398,66 @@ def test_jsonresponse_safe_requires_dict():
     r = fd.JsonResponse({"a": 1})
     assert r["Content-Type"] == "application/json"
     assert json.loads(r.content) == {"a": 1}
+
+
+def test_jsonresponse_of_values_the_encoder_knows_matches_django():
+    import datetime
+    import decimal
+
+    data = {
+        "when": datetime.datetime(2024, 1, 2, 3, 4, 5, 123456),
+        "price": decimal.Decimal("1.10"),
+        "nested": [{"day": datetime.date(2024, 2, 29)}],
+    }
+    assert snapshot(fd.JsonResponse(data)) == snapshot(dj.JsonResponse(data))
+
+
+@pytest.mark.parametrize("kind", ["dict", "list"])
+def test_jsonresponse_circular_reference_raises_as_django(kind):
+    # fastdj's shared encoder has no circular check: it must still raise
+    # json.dumps' ValueError, not a RecursionError.
+    data = {} if kind == "dict" else []
+    if kind == "dict":
+        data["self"] = data
+    else:
+        data.append(data)
+    ours = outcome(fd.JsonResponse, data, safe=False)
+    assert ours == outcome(dj.JsonResponse, data, safe=False)
+    assert ours[0] == "raise" and ours[1] == "ValueError"
+
+
+def test_jsonresponse_subclass_charset_property_is_used():
+    class Utf16(fd.JsonResponse):
+        @property
+        def charset(self):
+            return "utf-16"
+
+    assert Utf16({"a": 1}).content == '{"a": 1}'.encode("utf-16")
+    assert Utf16({"a": 1}, status=201).content == '{"a": 1}'.encode("utf-16")
+
+
+def test_init_resets_what_a_subclass_set_before_it_as_django():
+    def build(module):
+        class Early(module.HttpResponse):
+            def __init__(self, *args, **kwargs):
+                self._charset = "latin-1"
+                self.closed = True
+                self._reason_phrase = "Early"
+                super().__init__(*args, **kwargs)
+
+        r = Early()
+        return r.charset, r.closed, r.reason_phrase, r["Content-Type"]
+
+    assert build(fd) == build(dj)
+
+
+def test_default_content_type_uses_an_overridden_charset_property():
+    def build(module):
+        class Latin1(module.HttpResponse):
+            @property
+            def charset(self):
+                return "latin-1"
+
+        return Latin1("é")["Content-Type"], Latin1("é").content
+
+    assert build(fd) == build(dj) == ("text/html; charset=latin-1", b"\xe9")

@@ -10,13 +10,15 @@ request then runs through it:
 - ``ViewPath.handle`` is ``BaseHandler._get_response`` with its own exception
   conversion: resolve, process_view, the view, process_exception,
   process_template_response and render.
+- ``WSGIEntry.handle`` is ``WSGIHandler.__call__``: script prefix,
+  request_started, the request, ``get_response``, start_response and the body
+  iterable.
 
 fastdj._speedups.handlers_chain implements the same names with C-level calls.
 """
 
 from __future__ import annotations
 
-import functools
 import types
 from collections.abc import Callable, Iterable, Sequence
 
@@ -26,15 +28,18 @@ __all__ = [
     "KERNEL_VERSION",
     "RequestEntry",
     "ViewPath",
+    "WSGIEntry",
     "build_chain",
     "convert_exception_to_response",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
 
 _CoroutineType = types.CoroutineType
 # A request without its own ``urlconf`` attribute uses the default resolver.
 _NO_URLCONF = object()
+# Statuses whose responses never have a body, hence no Content-Length.
+_BODILESS_STATUSES = frozenset({204, 304})
 
 
 def convert_exception_to_response(
@@ -130,10 +135,13 @@ class ViewPath:
 
     ``handle(request)`` never raises an Exception: one that escapes becomes a
     response through ``response_for_exception``, as for a middleware layer.
+    ``resolver_for(urlconf)`` returns the root resolver of a URLconf name:
+    the request's ``urlconf`` if it has one, else ``settings.ROOT_URLCONF``.
     """
 
     __slots__ = (
-        "get_resolver",
+        "resolver_for",
+        "settings",
         "set_urlconf",
         "check_response",
         "response_for_exception",
@@ -144,12 +152,14 @@ class ViewPath:
 
     def __init__(
         self,
-        get_resolver: Callable,
+        resolver_for: Callable,
+        settings,
         set_urlconf: Callable,
         check_response: Callable,
         response_for_exception: Callable,
     ):
-        self.get_resolver = get_resolver
+        self.resolver_for = resolver_for
+        self.settings = settings
         self.set_urlconf = set_urlconf
         self.check_response = check_response
         self.response_for_exception = response_for_exception
@@ -179,11 +189,12 @@ class ViewPath:
         """Return the view's response for ``request``; exceptions propagate."""
         urlconf = getattr(request, "urlconf", _NO_URLCONF)
         if urlconf is _NO_URLCONF:
-            resolver = self.get_resolver()
+            urlconf = self.settings.ROOT_URLCONF
         else:
             self.set_urlconf(urlconf)
-            resolver = self.get_resolver(urlconf)
-        match = resolver.resolve(request.path_info)
+            if urlconf is None:
+                urlconf = self.settings.ROOT_URLCONF
+        match = self.resolver_for(urlconf).resolve(request.path_info)
         request.resolver_match = match
         callback = match.func
         args = match.args
@@ -234,32 +245,53 @@ class ViewPath:
         return None
 
 
+class _UrlconfReset:
+    """A response closer doing what ``set_urlconf(None)`` does."""
+
+    __slots__ = ("urlconfs",)
+
+    def __init__(self, urlconfs):
+        self.urlconfs = urlconfs
+
+    def __call__(self):
+        try:
+            del self.urlconfs.value
+        except AttributeError:
+            pass
+
+
 class RequestEntry:
     """``BaseHandler.get_response``: the chain plus per-request bookkeeping.
 
-    The response's closers get ``request.close`` and a reset of the thread's
-    urlconf (Django resets it from a request_finished receiver; a closer costs
-    nothing when request_finished has no receivers).
+    ``urlconfs`` is the thread-local whose ``value`` is the thread's urlconf
+    (fastdj.urls.base): it is set to ROOT_URLCONF as ``set_urlconf`` does,
+    and the response's closers get ``request.close`` and its reset (Django
+    resets it from a request_finished receiver; a closer costs nothing when
+    request_finished has no receivers).
     """
 
-    __slots__ = ("chain", "settings", "set_urlconf", "log_response", "reset_urlconf")
+    __slots__ = ("chain", "settings", "urlconfs", "log_response", "reset_urlconf")
 
     def __init__(
         self,
         chain: Callable,
         settings,
-        set_urlconf: Callable,
+        urlconfs,
         log_response: Callable,
     ):
         self.chain = chain
         self.settings = settings
-        self.set_urlconf = set_urlconf
+        self.urlconfs = urlconfs
         self.log_response = log_response
-        self.reset_urlconf = functools.partial(set_urlconf, None)
+        self.reset_urlconf = _UrlconfReset(urlconfs)
 
     def handle(self, request, /):
         """Return the response for ``request`` from the middleware chain."""
-        self.set_urlconf(self.settings.ROOT_URLCONF)
+        urlconf = self.settings.ROOT_URLCONF
+        if urlconf:
+            self.urlconfs.value = urlconf
+        else:
+            self.reset_urlconf()
         response = self.chain(request)
         closers = response._resource_closers
         closers.append(request.close)
@@ -273,3 +305,131 @@ class RequestEntry:
                 request=request,
             )
         return response
+
+
+class _EmptyBody:
+    """The body of a HEAD response: nothing to send, but close() still runs."""
+
+    __slots__ = ("close",)
+
+    def __init__(self, close):
+        self.close = close
+
+    def __iter__(self):
+        return iter(())
+
+
+class _ResponseBody:
+    """The body of a response, as WSGIEntry hands it to the server.
+
+    Iterating it iterates the response; closing it closes the response (its
+    resources, then request_finished).
+    """
+
+    __slots__ = ("response",)
+
+    def __init__(self, response):
+        self.response = response
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        self.response.close()
+
+
+class WSGIEntry:
+    """``WSGIHandler.__call__``: one WSGI request, from environ to body iterable.
+
+    ``get_response(request)`` is the handler's; ``request_started`` is the
+    signal, sent with ``handler_class`` as sender when it has receivers.
+    ``script_prefixes`` is the thread-local whose ``value`` is the thread's
+    script prefix (fastdj.urls.base); ``get_script_name(environ)`` gives the
+    script name when ``settings`` or the environ make it more than SCRIPT_NAME.
+    """
+
+    __slots__ = (
+        "handler_class",
+        "request_class",
+        "get_response",
+        "get_script_name",
+        "script_prefixes",
+        "settings",
+        "request_started",
+    )
+
+    def __init__(
+        self,
+        handler_class: type,
+        request_class: Callable,
+        get_response: Callable,
+        get_script_name: Callable,
+        script_prefixes,
+        settings,
+        request_started,
+    ):
+        self.handler_class = handler_class
+        self.request_class = request_class
+        self.get_response = get_response
+        self.get_script_name = get_script_name
+        self.script_prefixes = script_prefixes
+        self.settings = settings
+        self.request_started = request_started
+
+    def handle(self, environ, start_response, /):
+        """Run the request of ``environ``; return the iterable the server sends.
+
+        The server closes it, which closes the response (and sends
+        request_finished) exactly once.
+        """
+        # set_script_prefix(get_script_name(environ)), the usual script name
+        # taken without the call.
+        prefix = environ.get("SCRIPT_NAME", "")
+        if (
+            self.settings.FORCE_SCRIPT_NAME is not None
+            or "SCRIPT_URL" in environ
+            or "REDIRECT_URL" in environ
+            or not prefix.isascii()
+        ):
+            prefix = self.get_script_name(environ)
+        if not prefix.endswith("/"):
+            prefix += "/"
+        self.script_prefixes.value = prefix
+        request_started = self.request_started
+        # Signal.send is cheap when empty, but not free: skip it outright.
+        if request_started.receivers:
+            request_started.send(sender=self.handler_class, environ=environ)
+        request = self.request_class(environ)
+        response = self.get_response(request)
+        response._handler_class = self.handler_class
+
+        is_head = request.method == "HEAD"
+        if is_head:
+            # Headers as for GET, including the length of the body not sent
+            # (except where a GET would have no body either).
+            if (
+                not response.streaming
+                and response.status_code not in _BODILESS_STATUSES
+                and response.status_code >= 200
+                and not response.has_header("Content-Length")
+            ):
+                response.headers["Content-Length"] = str(len(response.content))
+        try:
+            start_response(response.wsgi_status(), response.wsgi_headers())
+        except BaseException:
+            # The server refused the response and will never close it: close it
+            # here, so its resources are freed and request_finished is sent.
+            response.close()
+            raise
+        if is_head:
+            return _EmptyBody(response.close)
+
+        file_to_stream = getattr(response, "file_to_stream", None)
+        if file_to_stream is not None:
+            file_wrapper = environ.get("wsgi.file_wrapper")
+            if file_wrapper:
+                # The server then closes the wrapper, not the response: route
+                # that close to the response, which closes every resource.
+                file_to_stream.close = response.close
+                return file_wrapper(file_to_stream, response.block_size)
+        return _ResponseBody(response)

@@ -11,6 +11,8 @@ from fastdj.conf import settings
 from fastdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from fastdj.core.handlers.exception import response_for_exception
 from fastdj.urls import get_resolver, set_urlconf
+from fastdj.urls.base import _urlconfs as urlconfs
+from fastdj.urls.resolvers import _get_cached_resolver
 from fastdj.utils.log import log_response
 from fastdj.utils.module_loading import import_string
 
@@ -55,7 +57,11 @@ class BaseHandler:
             for name in _VIEW_PATH_METHODS
         ):
             view_path = kernel.ViewPath(
-                get_resolver, set_urlconf, self.check_response, response_for_exception
+                _get_cached_resolver,
+                settings,
+                set_urlconf,
+                self.check_response,
+                response_for_exception,
             )
             inner = view_path.handle
         else:
@@ -99,7 +105,7 @@ class BaseHandler:
             # The compiled entry does exactly what get_response() does; as an
             # instance attribute it saves a Python frame on every request.
             self.get_response = kernel.RequestEntry(
-                chain, settings, set_urlconf, log_response
+                chain, settings, urlconfs, log_response
             ).handle
         # Assigned last: it doubles as the "chain is ready" flag, as in Django.
         self._middleware_chain = chain

@@ -251,3 +251,38 @@ def test_django_engine_names_load_fastdj_backends(vendor):
 def test_unknown_engine_is_improperly_configured():
     with pytest.raises(ImproperlyConfigured, match="isn't an available database"):
         load_backend("django.db.backends.oracle")
+
+
+def test_initialized_only_follows_creation_assignment_and_deletion(tmp_path):
+    handler = ConnectionHandler(
+        {
+            "default": {"ENGINE": "fastdj.db.backends.sqlite3", "NAME": ":memory:"},
+            "other": {"ENGINE": "fastdj.db.backends.sqlite3", "NAME": ":memory:"},
+        }
+    )
+    assert handler.all(initialized_only=True) == []
+    other = handler["other"]
+    assert handler.all(initialized_only=True) == [other]
+    default = handler["default"]
+    # DATABASES order, not creation order; a fresh list each time.
+    assert handler.all(initialized_only=True) == [default, other]
+    handler.all(initialized_only=True).clear()
+    assert handler.all(initialized_only=True) == [default, other]
+    del handler["default"]
+    assert handler.all(initialized_only=True) == [other]
+    handler["default"] = default
+    assert handler.all(initialized_only=True) == [default, other]
+    seen = []
+    thread = threading.Thread(
+        target=lambda: seen.append(handler.all(initialized_only=True))
+    )
+    thread.start()
+    thread.join()
+    assert seen == [[]]
+    handler.settings = {
+        "default": {"ENGINE": "fastdj.db.backends.sqlite3", "NAME": ":memory:"}
+    }
+    assert handler.all(initialized_only=True) == [default]
+    handler.reset()
+    assert handler.all(initialized_only=True) == []
+    other.close()
