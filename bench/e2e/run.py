@@ -233,7 +233,7 @@ Run `{meta["command"]}` on {meta["date"]}.
 Machine: {m["cpu"]}, {m["cores"]} cores; Python {m["python"]}; Django {m["django"]},
 Falcon {m["falcon"]}, Jinja2 {m["jinja2"]}, psycopg {m["psycopg"]}; {m["wrk"]};
 PostgreSQL on the same machine (unpinned).
-Server: meinheld, one process{pinning}.
+Server: meinheld, one process, HTTP keep-alive on{pinning}.
 wrk: 1 thread, {meta["duration"]}s per endpoint after a {meta["warmup"]}s warm-up;
 {meta["connections"]}. /queries and /updates use queries=20.
 All servers run at once; each endpoint is loaded in {meta["rounds"]} interleaved
