@@ -106,23 +106,7 @@ def _orm():
     # bench.PATH is in a fresh directory under TMPDIR, which the parent points
     # at its own temporary directory.
     con = sqlite3.connect(bench.PATH)
-    con.executescript(
-        "CREATE TABLE author (id integer PRIMARY KEY, name varchar(50), age integer);"
-        "CREATE TABLE book (id integer PRIMARY KEY, title varchar(50), pages integer,"
-        " price real, pubdate date, author_id integer REFERENCES author(id));"
-    )
-    con.executemany(
-        "INSERT INTO author VALUES (?, ?, ?)",
-        [(i, f"author {i}", 20 + i % 50) for i in range(1, 101)],
-    )
-    con.executemany(
-        "INSERT INTO book VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (i, f"title {i}", i, i * 1.25, f"2020-0{1 + i % 9}-1{i % 9}", 1 + i % 100)
-            for i in range(1, ROWS + 1)
-        ],
-    )
-    con.commit()
+    bench.create_database(con, ROWS)
     con.close()
     database = {"ENGINE": "fastdj.db.backends.sqlite3", "NAME": str(bench.PATH)}
     settings.DATABASES = {"default": database, bench.ALIAS: database}

@@ -156,9 +156,8 @@ def _sqlalchemy_models():
     return SaAuthor, SaBook
 
 
-@pytest.fixture(scope="module")
-def env():
-    con = sqlite3.connect(PATH)
+def create_database(con, books=N):
+    """Create the author/book tables in ``con``: 100 authors, ``books`` books."""
     con.executescript(
         "DROP TABLE IF EXISTS book; DROP TABLE IF EXISTS author;"
         "CREATE TABLE author (id integer PRIMARY KEY, name varchar(50), age integer);"
@@ -180,10 +179,16 @@ def env():
                 f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9}",
                 1 + i % 100,
             )
-            for i in range(1, N + 1)
+            for i in range(1, books + 1)
         ],
     )
     con.commit()
+
+
+@pytest.fixture(scope="module")
+def env():
+    con = sqlite3.connect(PATH)
+    create_database(con)
     from django.db import connections as dj_connections
 
     dj_connections.settings[ALIAS] = dj_connections.configure_settings(

@@ -556,7 +556,7 @@ class HttpResponse(HttpResponseBase):
     def content(self, value) -> None:
         if type(value) is bytes:
             content = value
-        elif type(value) is str:
+        elif isinstance(value, str):  # SafeString from render() too
             content = value.encode(self.charset)
         elif hasattr(value, "__iter__") and not isinstance(
             value, (bytes, memoryview, str)

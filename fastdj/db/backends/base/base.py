@@ -515,7 +515,8 @@ class BaseDatabaseWrapper:
             return
         self.health_check_done = False
         # A connection left out of autocommit mode by someone is unsafe to reuse.
-        if self.get_autocommit() != self.settings_dict["AUTOCOMMIT"]:
+        # (The connection is open: read the flag, no ensure_connection() call.)
+        if self.autocommit != self.settings_dict["AUTOCOMMIT"]:
             self.close()
             return
         if self.errors_occurred:
