@@ -13,12 +13,13 @@ __all__ = [
     "KERNEL_VERSION",
     "ShapeCache",
     "bind_params",
+    "kwargs_shape",
     "make_plan",
     "q_shape",
     "value_key",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
 
 cdef frozenset _PLAIN = frozenset(
     {
@@ -102,6 +103,28 @@ cpdef object value_key(object name, object value, list out):
     if type(name) is not str:
         raise TypeError("Filter keywords must be strings.")
     return _value_key(<str>name, value, out)
+
+
+cdef str _AND = "AND"
+
+
+cpdef object kwargs_shape(dict kwargs, list out):
+    """Return the shape key of ``Q(**kwargs)`` (values appended to ``out``) or None."""
+    cdef list names = sorted(kwargs)
+    cdef Py_ssize_t n = len(names)
+    cdef list items = [None] * n
+    cdef Py_ssize_t i
+    cdef object name
+    cdef object key
+    for i in range(n):
+        name = names[i]
+        if type(name) is not str:
+            raise TypeError("Filter keywords must be strings.")
+        key = _value_key(<str>name, kwargs[name], out)
+        if key is None:
+            return None
+        items[i] = (name, key)
+    return (_AND, False, tuple(items))
 
 
 cdef object _q_shape(object q, list out):
@@ -203,6 +226,14 @@ cdef class ShapeCache:
         else:
             self.hits += 1
         return entry
+
+    cpdef object cached_params(self, object key, tuple values, object connection):
+        """Return (entry, params) of a ready entry for ``key``, else None."""
+        entry = self._data.get(key)
+        if not entry or entry.tzname is not None:
+            return None
+        self.hits += 1
+        return entry, bind_params(entry.plan, entry.consts, entry.fns, values, connection)
 
     cpdef put(self, object key, object entry):
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""

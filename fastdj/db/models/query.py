@@ -92,17 +92,6 @@ def _apply_filter(query, args, base):
 _Q_OPTIONS = frozenset({"_connector", "_negated"})
 
 
-def _kwargs_shape(kernel, kwargs, out):
-    """Return ``kernel.q_shape(Q(**kwargs), out)`` without making the Q."""
-    parts = []
-    for name, value in sorted(kwargs.items()):
-        key = kernel.value_key(name, value, out)
-        if key is None:
-            return None
-        parts.append((name, key))
-    return (Q.AND, False, tuple(parts))
-
-
 def _apply_order_by(query, fields, base):
     query.clear_ordering(force=True, clear_default=False)
     query.add_ordering(*fields)
@@ -116,6 +105,7 @@ def _apply_slice(query, bounds, base):
 # room for a few more rows than one, to report how many came back.
 _GET_UNORDER = (("O", ()), _apply_order_by, (), ())
 _GET_LIMIT = (("L", None, MAX_GET_RESULTS), _apply_slice, (None, MAX_GET_RESULTS), ())
+_GET_TAIL = (_GET_UNORDER[0], _GET_LIMIT[0])
 
 
 def _apply_distinct(query, fields, base):
@@ -320,6 +310,19 @@ def _row_plan(compiler, db, kernel):
     return row_plan_for(compiler, db, kernel)
 
 
+def _run_entry(entry, params, connection, db) -> list:
+    """Run a cached SELECT entry with ``params``; return its model instances."""
+    if entry.empty:
+        return []
+    rows = connection.execute_fetchall(entry.sql, params)
+    if entry.klass_info is None:
+        return []
+    if entry.has_extra_select:
+        rows = [row[: entry.col_count] for row in rows]
+    kernel = _rowplan.rows_kernel()
+    return kernel.materialize(rows, _entry_row_plan(entry, db, connection, kernel))
+
+
 class ModelIterable(BaseIterable):
     """Yield a model instance per row."""
 
@@ -330,20 +333,11 @@ class ModelIterable(BaseIterable):
             return list(self)
         db = queryset.db
         connection = connections[db]
-        kernel = _rowplan.rows_kernel()
         cached = queryset._cached_select(connection, db)
         if cached is not None:
             # A known shape runs its SQL directly: no compiler is built.
-            entry, params = cached
-            if entry.empty:
-                return []
-            rows = connection.execute_fetchall(entry.sql, params)
-            if entry.klass_info is None:
-                return []
-            if entry.has_extra_select:
-                rows = [row[: entry.col_count] for row in rows]
-            plan = _entry_row_plan(entry, db, connection, kernel)
-            return kernel.materialize(rows, plan)
+            return _run_entry(cached[0], cached[1], connection, db)
+        kernel = _rowplan.rows_kernel()
         compiler = queryset._get_query().get_compiler(db)
         results = compiler.execute_sql()
         if compiler.klass_info is None:
@@ -829,6 +823,29 @@ class QuerySet:
 
     def get(self, *args, **kwargs):
         """Return the one object matching the lookups."""
+        results = None
+        if kwargs and not args:
+            results = self._get_from_shape_cache(kwargs)
+        if results is None:
+            results = self._get_results(args, kwargs)
+        num = len(results)
+        if num == 1:
+            return results[0]
+        if not num:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        raise self.model.MultipleObjectsReturned(
+            "get() returned more than one {} -- it returned {}!".format(
+                self.model._meta.object_name,
+                num
+                if num < MAX_GET_RESULTS
+                else "more than %s" % (MAX_GET_RESULTS - 1),
+            )
+        )
+
+    def _get_results(self, args, kwargs) -> list:
+        """Return the rows get() counts, fetched through a clone."""
         combinator = self._combinator()
         if combinator and (args or kwargs):
             from fastdj.db.utils import NotSupportedError
@@ -850,21 +867,52 @@ class QuerySet:
         clone = self._chain_ops(steps, evaluate=True)
         clone._sliced = True
         clone._fetch_all()
-        num = len(clone._result_cache)
-        if num == 1:
-            return clone._result_cache[0]
-        if not num:
-            raise self.model.DoesNotExist(
-                f"{self.model._meta.object_name} matching query does not exist."
-            )
-        raise self.model.MultipleObjectsReturned(
-            "get() returned more than one {} -- it returned {}!".format(
-                self.model._meta.object_name,
-                num
-                if num < MAX_GET_RESULTS
-                else "more than %s" % (MAX_GET_RESULTS - 1),
-            )
+        return clone._result_cache
+
+    def _get_from_shape_cache(self, kwargs):
+        """Return get(**kwargs)'s rows when its shape is cached, else None.
+
+        The common keyed get() runs its remembered SQL straight from this
+        QuerySet's key and the new values: no clone, no iterable, no step
+        list. Its key is the one ``_get_results()`` builds for the same
+        call (filter, no ordering, LIMIT). Anything else -- a shape seen for
+        the first time, prefetching, known related objects, another
+        iterable, a slice, DISTINCT ON, time-zone-dependent SQL -- returns
+        None and takes the general path.
+        """
+        if (
+            self._key is None
+            or self._sliced
+            or self._sticky_filter
+            or self._iterable_class is not ModelIterable
+            or self._prefetch_related_lookups
+            or self._known_related_objects
+            or self._deferred_filter
+            or "_connector" in kwargs
+            or "_negated" in kwargs
+            or (self._ops and self._distinct_fields())
+        ):
+            return None
+        kernel = _shapes.sql_kernel()
+        values: list = []
+        shape = kernel.kwargs_shape(kwargs, values)
+        if shape is None:
+            return None
+        db = self._db or DEFAULT_DB_ALIAS
+        connection = connections[db]
+        hit = _shapes.get_cache(kernel).cached_params(
+            (
+                self.model,
+                self._key + (("F", shape), *_GET_TAIL),
+                "select",
+                connection.vendor,
+            ),
+            self._slots + tuple(values),
+            connection,
         )
+        if hit is None:
+            return None
+        return _run_entry(hit[0], hit[1], connection, db)
 
     def create(self, **kwargs):
         """Create, save and return an object."""
@@ -1334,7 +1382,7 @@ class QuerySet:
             if args or _Q_OPTIONS.intersection(kwargs):
                 shape = kernel.q_shape(Q(*args, **kwargs), values)
             else:
-                shape = _kwargs_shape(kernel, kwargs, values)
+                shape = kernel.kwargs_shape(kwargs, values)
             if shape is not None:
                 key = ("E" if negate else "F", shape)
         # The Q is made when the step is applied (a keyed chain seldom is).
@@ -1711,28 +1759,38 @@ class QuerySet:
         (``evaluate``), needs no step applied; anything else goes through
         ``_chain_op()`` step by step.
         """
-        if self._key is not None:
-            key, ops, slots = self._key, self._ops, self._slots
-            sticky = self._sticky_filter
-            for op_key, apply, args, values in steps:
-                if op_key is None:
-                    break
-                key += ((op_key, "sticky") if sticky else op_key,)
-                ops += ((apply, args, len(values), sticky),)
-                slots += tuple(values)
-                sticky = False
-            else:
-                if evaluate or (self.model, key) in _VALIDATED:
-                    clone = self._chain()
-                    clone._key, clone._ops, clone._slots = key, ops, slots
-                    clone._query = None
-                    return clone
+        extended = self._extend_key(steps)
+        if extended is not None:
+            key, ops, slots = extended
+            if evaluate or (self.model, key) in _VALIDATED:
+                clone = self._chain()
+                clone._key, clone._ops, clone._slots = key, ops, slots
+                clone._query = None
+                return clone
         if not steps:
             return self._chain()
         clone = self
         for step in steps:
             clone = clone._chain_op(*step)
         return clone
+
+    def _extend_key(self, steps):
+        """Return (key, ops, slots) of this keyed QuerySet plus ``steps``.
+
+        None when this QuerySet has no key or a step has none.
+        """
+        if self._key is None:
+            return None
+        key, ops, slots = self._key, self._ops, self._slots
+        sticky = self._sticky_filter
+        for op_key, apply, args, values in steps:
+            if op_key is None:
+                return None
+            key += ((op_key, "sticky") if sticky else op_key,)
+            ops += ((apply, args, len(values), sticky),)
+            slots += tuple(values)
+            sticky = False
+        return key, ops, slots
 
     def _combinator(self):
         # A keyed QuerySet has none: union() and its kin give up the key.

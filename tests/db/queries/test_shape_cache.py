@@ -193,6 +193,40 @@ def test_cached_reads_build_no_query(kernel, data, monkeypatch):
     assert built == []
 
 
+def test_keyed_get_hit_skips_the_general_path(kernel, data, monkeypatch):
+    from fastdj.db.models.query import QuerySet
+
+    cache = _shapes.get_cache()
+    misses = cache.misses
+    assert m.Author.objects.filter(active=True).get(name="bob").pk == 2
+    assert cache.misses == misses + 1  # a first sight is counted once
+    general = []
+    real = QuerySet._get_results
+    monkeypatch.setattr(
+        QuerySet,
+        "_get_results",
+        lambda qs, a, k: general.append(k) or real(qs, a, k),
+    )
+    hits = cache.hits
+    assert m.Author.objects.filter(active=True).get(name="dee").pk == 4
+    assert cache.hits == hits + 1
+    with pytest.raises(m.Author.DoesNotExist):
+        m.Author.objects.filter(active=True).get(name="nobody")
+    with pytest.raises(m.Author.MultipleObjectsReturned):
+        m.Author.objects.filter(active=True).get(age__gt=0)
+    with pytest.raises(m.Author.MultipleObjectsReturned):
+        m.Author.objects.filter(active=True).get(age__gt=1)
+    assert general == [{"age__gt": 0}]
+    # States the shortcut leaves to the general path, with the same answers.
+    with pytest.raises(TypeError):
+        m.Author.objects.order_by("pk")[:3].get(name="bob")
+    assert m.Author.objects.prefetch_related("books").get(pk=2).pk == 2
+    assert m.Author.objects.values("name").get(pk=2) == {"name": "bob"}
+    assert m.Author.objects.get(Q(pk=2)).pk == 2
+    assert m.Author.objects.get(pk=2, _connector=Q.OR).pk == 2
+    assert len(general) == 6
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -206,11 +240,9 @@ def test_cached_reads_build_no_query(kernel, data, monkeypatch):
     ],
 )
 def test_keyword_filters_are_keyed_as_their_q(kernel, kwargs):
-    from fastdj.db.models.query import _kwargs_shape
-
     out, expected_out = [], []
     expected = kernel.q_shape(Q(**kwargs), expected_out)
-    assert _kwargs_shape(kernel, kwargs, out) == expected
+    assert kernel.kwargs_shape(kwargs, out) == expected
     if expected is not None:
         assert out == expected_out
 

@@ -8,11 +8,15 @@ This module is the specification of the "sql" kernel; its Cython twin is
   values -- and appends the plain values ("slots") to ``out`` in walk order.
   It returns None when the tree cannot be keyed (subquery values, expressions
   without a shape, sequences mixing types or holding None).
-- :func:`value_key` does the same for one ``(name, value)`` child.
+- :func:`value_key` does the same for one ``(name, value)`` child, and
+  :func:`kwargs_shape` for the ``Q(**kwargs)`` of ``filter(**kwargs)``
+  without building the Q.
 - :func:`make_plan` turns the params of a recorded compilation (where slot
   parameters are SlotParam placeholders) into a parameter plan.
 - :func:`bind_params` rebuilds the params of a cached shape from new values.
-- :class:`ShapeCache` maps shape keys to compiled entries (bounded, FIFO).
+- :class:`ShapeCache` maps shape keys to compiled entries (bounded, FIFO);
+  its ``cached_params()`` is the whole cache hit of a keyed ``get()``: the
+  entry and its params for new values, in one call.
 
 A value's SQL can depend on more than its type in two places, both kept in the
 key: ``None`` (``IS NULL``) and the operand of ``__isnull``. A sequence's length
@@ -29,12 +33,13 @@ __all__ = [
     "KERNEL_VERSION",
     "ShapeCache",
     "bind_params",
+    "kwargs_shape",
     "make_plan",
     "q_shape",
     "value_key",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
 
 # Types whose values are always bound as parameters, never inlined.
 _PLAIN = frozenset(
@@ -106,6 +111,21 @@ def value_key(name, value, out):
         out.append(value)
         return tp
     return None
+
+
+def kwargs_shape(kwargs, out):
+    """Return the shape key of ``Q(**kwargs)`` (values appended to ``out``) or None.
+
+    The same key as ``q_shape(Q(**kwargs), out)``: Q sorts its keyword
+    children by name.
+    """
+    parts = []
+    for name, value in sorted(kwargs.items()):
+        key = value_key(name, value, out)
+        if key is None:
+            return None
+        parts.append((name, key))
+    return ("AND", False, tuple(parts))
 
 
 def q_shape(q, out):
@@ -184,6 +204,20 @@ class ShapeCache:
         else:
             self.hits += 1
         return entry
+
+    def cached_params(self, key, values, connection):
+        """Return (entry, params) of a ready entry for ``key``, else None.
+
+        Ready means compiled (not stored as uncacheable) and not tied to a
+        time zone. A hit is counted; a miss is not, because the caller then
+        takes the general path, whose ``get()`` counts it.
+        """
+        entry = self._data.get(key)
+        if not entry or entry.tzname is not None:
+            return None
+        self.hits += 1
+        params = bind_params(entry.plan, entry.consts, entry.fns, values, connection)
+        return entry, params
 
     def put(self, key, entry) -> None:
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""
