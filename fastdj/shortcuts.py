@@ -22,7 +22,7 @@ def render(
     """Return an HttpResponse whose content is ``template_name`` (a name or a
     list of names) rendered with ``context`` and ``request``.
     """
-    content = loader.render_to_string(template_name, context, request, using=using)
+    content = loader.render_to_string(template_name, context, request, using)
     return HttpResponse(content, content_type, status)
 
 

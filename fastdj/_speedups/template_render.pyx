@@ -10,8 +10,9 @@ writes every piece of output into one list that is joined once, instead of
 joining and wrapping a SafeString per nested block and loop iteration.
 """
 
-from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.dict cimport PyDict_GetItemWithError, PyDict_SetItem
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.long cimport PyLong_AsLongAndOverflow
 from cpython.object cimport PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
@@ -24,6 +25,16 @@ cdef extern from "Python.h":
     # the C stack instead of raising RecursionError.
     int Py_EnterRecursiveCall(const char *where) except -1
     void Py_LeaveRecursiveCall()
+    # For _escape(): one pass that writes the escaped copy directly.
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    int PyUnicode_KIND(object o)
+    void *PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value)
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object o)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
 
 from fastdj.conf import settings
 from fastdj.template.base import (
@@ -159,14 +170,17 @@ cdef inline tuple _program(object nodelist):
     return <tuple>prog
 
 
-cdef int _render_into(list out, object nodelist, object context) except -1:
+cdef inline int _render_into(list out, object nodelist, object context) except -1:
     """Append the output of every node of ``nodelist`` to ``out``."""
-    cdef tuple prog
+    return _render_program_into(out, _program(nodelist), context)
+
+
+cdef int _render_program_into(list out, tuple prog, object context) except -1:
+    """Append the output of every op of the compiled ``prog`` to ``out``."""
     cdef _Op op = None
     cdef Py_ssize_t i, n
     cdef tuple branch
     cdef object value, match
-    prog = _program(nodelist)
     n = PyTuple_GET_SIZE(prog)
     Py_EnterRecursiveCall(" while rendering a template")
     try:
@@ -246,7 +260,7 @@ cdef int _render_for_into(list out, object node, object context) except -1:
     while 0 <= k < PyList_GET_SIZE(dicts):
         d = <object>PyList_GET_ITEM(dicts, k)
         if type(d) is dict:
-            found = PyDict_GetItem(d, "forloop")
+            found = PyDict_GetItemWithError(d, "forloop")
             if found is not NULL:
                 parentloop = <object>found
                 break
@@ -267,8 +281,9 @@ cdef int _render_loop_into(
 ) except -1:
     # render_for() once the loop's own dict is on top of the context;
     # ``own_context``: a fastdj Context, whose dicts may be pushed directly.
-    cdef object values, item, loop_dict, body, loopvar, unpacked
+    cdef object values, item, loop_dict, body, loopvar, unpacked, top
     cdef list dicts
+    cdef tuple body_prog
     cdef Py_ssize_t i, len_values, last, num_loopvars, len_item
     cdef bint unpack
     values = _resolve(_expr_of(node.sequence), context, True)
@@ -287,6 +302,9 @@ cdef int _render_loop_into(
     unpack = num_loopvars > 1
     loopvar = loopvars[0]
     body = node.nodelist_loop
+    # Compiled once per loop, not once per item: the body does not change
+    # while its own loop runs.
+    body_prog = _program(body)
     dicts = context.dicts
     loop_dict = {"parentloop": parentloop}
     dicts[len(dicts) - 1]["forloop"] = loop_dict
@@ -297,8 +315,11 @@ cdef int _render_loop_into(
         PyDict_SetItem(loop_dict, "counter", i + 1)
         PyDict_SetItem(loop_dict, "revcounter", len_values - i)
         PyDict_SetItem(loop_dict, "revcounter0", last - i)
-        PyDict_SetItem(loop_dict, "first", i == 0)
-        PyDict_SetItem(loop_dict, "last", i == last)
+        # first/last change twice per loop: when the dict already holds
+        # the value (the same bool object), a lookup is cheaper than a store
+        # and leaves the same dict.
+        _set_bool(loop_dict, "first", i == 0)
+        _set_bool(loop_dict, "last", i == last)
         if unpack:
             try:
                 len_item = len(item)
@@ -313,16 +334,33 @@ cdef int _render_loop_into(
             if own_context:
                 dicts.append(unpacked)
                 try:
-                    _render_into(out, body, context)
+                    _render_program_into(out, body_prog, context)
                 finally:
                     dicts.pop()
             else:
                 with context.update(unpacked):
-                    _render_into(out, body, context)
+                    _render_program_into(out, body_prog, context)
         else:
-            dicts[len(dicts) - 1][loopvar] = item
-            _render_into(out, body, context)
+            # context[loopvar] = item: the top dict, read every time since a
+            # tag in the body may leave one pushed (or, emptying the stack,
+            # get Django's IndexError).
+            if PyList_GET_SIZE(dicts) == 0:
+                raise IndexError("list index out of range")
+            top = <object>PyList_GET_ITEM(dicts, PyList_GET_SIZE(dicts) - 1)
+            if type(top) is dict:
+                PyDict_SetItem(top, loopvar, item)
+            else:
+                top[loopvar] = item
+            _render_program_into(out, body_prog, context)
         i += 1
+    return 0
+
+
+cdef inline int _set_bool(dict d, str key, bint flag) except -1:
+    cdef object value = flag
+    cdef PyObject *found = PyDict_GetItemWithError(d, key)
+    if found is not <PyObject *>value:
+        PyDict_SetItem(d, key, value)
     return 0
 
 
@@ -503,7 +541,9 @@ cdef object _lookup(object context, tuple lookups):
                         )
                     d = <object>PyList_GET_ITEM(dicts, k)
                     if type(d) is dict:
-                        found = PyDict_GetItem(d, bit)
+                        # WithError: an error comparing keys propagates, as
+                        # ``bit in d`` lets it in the reference.
+                        found = PyDict_GetItemWithError(d, bit)
                         if found is not NULL:
                             current = <object>found
                             break
@@ -512,7 +552,7 @@ cdef object _lookup(object context, tuple lookups):
                         break
                     k -= 1
             elif cls is dict:
-                found = PyDict_GetItem(current, bit)
+                found = PyDict_GetItemWithError(current, bit)
                 if found is not NULL:
                     current = <object>found
                 else:
@@ -542,8 +582,8 @@ cdef object _lookup(object context, tuple lookups):
 cdef dict _SUBSCRIPTABLE = {}
 
 
-cdef inline bint _subscriptable(object cls):
-    cdef PyObject *found = PyDict_GetItem(_SUBSCRIPTABLE, cls)
+cdef inline int _subscriptable(object cls) except -1:
+    cdef PyObject *found = PyDict_GetItemWithError(_SUBSCRIPTABLE, cls)
     if found is not NULL:
         return <object>found is True
     answer = hasattr(cls, "__getitem__")
@@ -593,24 +633,105 @@ cdef object _call(object current, object context):
         raise
 
 
-cdef inline bint _needs_escape(object s):
-    cdef Py_UCS4 ch
-    for ch in <str>s:
-        if ch == u"&" or ch == u"<" or ch == u">" or ch == u'"' or ch == u"'":
-            return True
-    return False
+# How many characters escaping each ASCII character adds (0: left as is).
+cdef unsigned char _ESCAPE_EXTRA[256]
+_ESCAPE_EXTRA[:] = [0] * 256
+_ESCAPE_EXTRA[ord("&")] = 4
+_ESCAPE_EXTRA[ord("<")] = 3
+_ESCAPE_EXTRA[ord(">")] = 3
+_ESCAPE_EXTRA[ord('"')] = 5
+_ESCAPE_EXTRA[ord("'")] = 5
+
+
+cdef inline const char *_escaped(Py_UCS4 ch) noexcept:
+    # The entity for one of the five characters that _ESCAPE_EXTRA marks.
+    if ch == u"&":
+        return b"&amp;"
+    if ch == u"<":
+        return b"&lt;"
+    if ch == u">":
+        return b"&gt;"
+    if ch == u'"':
+        return b"&quot;"
+    return b"&#x27;"
 
 
 cdef object _escape(object s):
-    if not _needs_escape(s):
+    # html.escape(s): & < > " ' become &amp; &lt; &gt; &quot; &#x27;. One
+    # pass counts what the escaped copy needs, a second writes it straight
+    # into a new str of the same kind; text with nothing to escape (most of
+    # it) is returned as it is after the first pass.
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(s)
+    cdef int kind = PyUnicode_KIND(s)
+    cdef void *data = PyUnicode_DATA(s)
+    cdef Py_ssize_t i, j, extra = 0
+    cdef Py_UCS4 ch
+    cdef object result
+    cdef int rkind
+    cdef void *rdata
+    cdef const char *rep
+    cdef const Py_UCS1 *ucs1
+    cdef const Py_UCS2 *ucs2
+    cdef const Py_UCS4 *ucs4
+    cdef Py_UCS1 *out1
+    # A table lookup per character, on a pointer of the string's own width
+    # (no PyUnicode_READ kind switch per character).
+    if kind == 1:
+        ucs1 = <const Py_UCS1 *>data
+        for i in range(n):
+            extra += _ESCAPE_EXTRA[ucs1[i]]
+    elif kind == 2:
+        ucs2 = <const Py_UCS2 *>data
+        for i in range(n):
+            if ucs2[i] < 128:
+                extra += _ESCAPE_EXTRA[ucs2[i]]
+    else:
+        ucs4 = <const Py_UCS4 *>data
+        for i in range(n):
+            if ucs4[i] < 128:
+                extra += _ESCAPE_EXTRA[ucs4[i]]
+    if extra == 0:
         return s
-    return (
-        s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#x27;")
-    )
+    # The copy has the same maximum character, so the same kind.
+    result = PyUnicode_New(n + extra, PyUnicode_MAX_CHAR_VALUE(s))
+    rkind = PyUnicode_KIND(result)
+    rdata = PyUnicode_DATA(result)
+    j = 0
+    if kind == 1 and rkind == 1:
+        ucs1 = <const Py_UCS1 *>data
+        out1 = <Py_UCS1 *>rdata
+        for i in range(n):
+            if _ESCAPE_EXTRA[ucs1[i]] == 0:
+                out1[j] = ucs1[i]
+                j += 1
+                continue
+            rep = _escaped(ucs1[i])
+            while rep[0] != 0:
+                out1[j] = <Py_UCS1>rep[0]
+                j += 1
+                rep += 1
+        return result
+    for i in range(n):
+        ch = PyUnicode_READ(kind, data, i)
+        if ch == u"&":
+            rep = b"&amp;"
+        elif ch == u"<":
+            rep = b"&lt;"
+        elif ch == u">":
+            rep = b"&gt;"
+        elif ch == u'"':
+            rep = b"&quot;"
+        elif ch == u"'":
+            rep = b"&#x27;"
+        else:
+            PyUnicode_WRITE(rkind, rdata, j, ch)
+            j += 1
+            continue
+        while rep[0] != 0:
+            PyUnicode_WRITE(rkind, rdata, j, <Py_UCS4>rep[0])
+            j += 1
+            rep += 1
+    return result
 
 
 def render_value_in_context(value, context):
@@ -620,7 +741,14 @@ def render_value_in_context(value, context):
     return _render_value(value, context)
 
 
+# str(i) for small non-negative ints (ids, counters): str() of an int costs
+# more than the rest of rendering it.
+cdef tuple _SMALL_INT_STRS = tuple([str(i) for i in range(1024)])
+
+
 cdef object _render_value(object value, object context):
+    cdef long iv
+    cdef int overflow
     cls = type(value)
     if cls is str:
         if context.autoescape:
@@ -630,6 +758,9 @@ cdef object _render_value(object value, object context):
         return value
     if cls is int:
         if not getattr(settings, "USE_THOUSAND_SEPARATOR", False):
+            iv = PyLong_AsLongAndOverflow(value, &overflow)
+            if overflow == 0 and 0 <= iv < 1024:
+                return <object>PyTuple_GET_ITEM(_SMALL_INT_STRS, iv)
             return str(value)
     value = _template_localtime(value, context.use_tz)
     value = _localize(value, context.use_l10n)

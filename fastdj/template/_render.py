@@ -51,7 +51,14 @@ _INDEX_ERRORS = (IndexError, ValueError, KeyError, TypeError)
 def render_nodelist(nodelist, context) -> SafeString:
     """Return the nodes of ``nodelist`` rendered against ``context``."""
     bits = []
-    append = bits.append
+    _render_into(bits.append, nodelist, context)
+    return SafeString("".join(bits))
+
+
+def _render_into(append, nodelist, context):
+    # render_nodelist() without the join: a loop body appends each item's
+    # pieces to the loop's own list, which is joined once (the same text as
+    # joining per item, then once more).
     node = None
     try:
         for node in nodelist:
@@ -59,14 +66,30 @@ def render_nodelist(nodelist, context) -> SafeString:
             if cls is TextNode:
                 append(node.s)
             elif cls is VariableNode:
-                append(_render_variable(node.filter_expression, context))
+                fe = node.filter_expression
+                lookups, _, filters = fe.compiled
+                if lookups is None or filters:
+                    append(_render_variable(fe, context))
+                    continue
+                # A plain {{ a.b }}: resolve_expression() without filters.
+                try:
+                    value = resolve_lookup(context, lookups)
+                except VariableDoesNotExist:
+                    value = _invalid_value(fe, context)
+                except UnicodeDecodeError:
+                    append("")
+                    continue
+                if value.__class__ is str:
+                    # render_value_in_context() of plain text, inlined.
+                    append(_escape(value) if context.autoescape else value)
+                else:
+                    append(render_value_in_context(value, context))
             else:
                 append(node.render(context))
     except Exception as e:
         if node is not None:
             _annotate_exception(e, node, context)
         raise
-    return SafeString("".join(bits))
 
 
 def render_for(node, context) -> str:
@@ -138,17 +161,17 @@ def _render_loop(node, context, parentloop, own_context):
                 dicts = context.dicts
                 dicts.append(unpacked)
                 try:
-                    append(render_nodelist(body, context))
+                    _render_into(append, body, context)
                 finally:
                     dicts.pop()
             else:
                 with context.update(unpacked):
-                    append(render_nodelist(body, context))
+                    _render_into(append, body, context)
         else:
             # The body may push and pop, but always restores the stack,
             # so the loop's own dict is still the top one here.
             context.dicts[-1][loopvar] = item
-            append(render_nodelist(body, context))
+            _render_into(append, body, context)
     return SafeString("".join(bits))
 
 
@@ -219,6 +242,14 @@ def _render_variable(fe, context):
     return render_value_in_context(value, context)
 
 
+def _invalid_value(fe, context):
+    # What a failed lookup of ``fe`` (without filters) resolves to.
+    string_if_invalid = _string_if_invalid(context)
+    if string_if_invalid and "%s" in string_if_invalid:
+        return string_if_invalid % fe.var
+    return string_if_invalid
+
+
 def _string_if_invalid(context):
     # Variable.resolve() also accepts a plain dict, which has no template.
     template = getattr(context, "template", None)
@@ -246,6 +277,8 @@ def resolve_expression(fe, context, ignore_failures=False):
                         return string_if_invalid % fe.var
                     return string_if_invalid
                 obj = string_if_invalid
+    if not filters:
+        return obj
     for func, args, flags in filters:
         if args:
             arg_vals = []
@@ -299,18 +332,24 @@ def resolve_lookup(context, lookups):
                     current = current[bit]
                 except KeyError:
                     current = _lookup_attribute(current, bit)
-            elif not _subscriptable(cls):
-                # Nothing to subscript: go straight to the attribute, as
-                # Django does after its subscript attempt fails.
-                try:
-                    current = getattr(current, bit)
-                except (TypeError, AttributeError):
-                    current = _lookup_after_getattr(current, bit)
             else:
-                try:
-                    current = current[bit]
-                except _LOOKUP_ERRORS:
-                    current = _lookup_attribute(current, bit)
+                # _subscriptable(cls), its cache read inline: this runs for
+                # every attribute lookup.
+                subscriptable = _SUBSCRIPTABLE.get(cls)
+                if subscriptable is None:
+                    subscriptable = _subscriptable(cls)
+                if subscriptable:
+                    try:
+                        current = current[bit]
+                    except _LOOKUP_ERRORS:
+                        current = _lookup_attribute(current, bit)
+                else:
+                    # Nothing to subscript: go straight to the attribute, as
+                    # Django does after its subscript attempt fails.
+                    try:
+                        current = getattr(current, bit)
+                    except (TypeError, AttributeError):
+                        current = _lookup_after_getattr(current, bit)
             if callable(current):
                 current = _call(current, context)
     except Exception as e:
@@ -408,7 +447,7 @@ def render_value_in_context(value, context) -> str:
     if cls is int:
         # Digits and a sign need no escaping and no localization (grouping is
         # off unless USE_THOUSAND_SEPARATOR, handled below).
-        if not _use_thousand_separator():
+        if not getattr(settings, "USE_THOUSAND_SEPARATOR", False):
             return str(value)
     value = _template_localtime(value, context.use_tz)
     value = _localize(value, context.use_l10n)
@@ -421,10 +460,6 @@ def render_value_in_context(value, context) -> str:
             return value.__html__()
         return _escape(value)
     return str(value)
-
-
-def _use_thousand_separator():
-    return getattr(settings, "USE_THOUSAND_SEPARATOR", False)
 
 
 def _template_localtime(value, use_tz):

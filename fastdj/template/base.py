@@ -98,7 +98,8 @@ def _kernel():
 
         _REGISTERED = _accel if "template" in _accel.KERNELS else False
     if _REGISTERED:
-        return _REGISTERED.kernel("template")
+        # _accel.kernel("template") without the call: this runs per render.
+        return _REGISTERED._active["template"]
     if _PURE_KERNEL is None:
         from fastdj.template import _render
 

@@ -156,10 +156,18 @@ class Context(BaseContext):
         self.use_l10n = use_l10n
         self.use_tz = use_tz
         self.template_name = "unknown"
-        self.render_context = RenderContext()
+        # RenderContext() and BaseContext.__init__(dict_), spelled out for
+        # the usual case: a context is made for every render, and each
+        # Python-level __init__ costs more than the assignments it makes.
+        render_context = object.__new__(RenderContext)
+        render_context.dicts = [_builtins.copy()]
+        self.render_context = render_context
         # Set while a template renders with this context (bind_template).
         self.template = None
-        super().__init__(dict_)
+        if dict_.__class__ is dict:
+            self.dicts = [_builtins.copy(), dict_]
+        else:
+            super().__init__(dict_)
 
     @contextmanager
     def bind_template(self, template):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from fastdj.template.backends.fastdj import FastdjTemplates
+from fastdj.template.backends.fastdj import FastdjTemplates, _make_context
 from fastdj.template.backends.fastdj import Template as BackendTemplate
 from fastdj.template.engine import _default_engine
 from fastdj.template.exceptions import TemplateDoesNotExist
@@ -59,6 +59,12 @@ def render_to_string(template_name, context=None, request=None, using=None) -> s
     """
     if isinstance(template_name, (list, tuple)):
         template = select_template(template_name, using=using)
-    else:
-        template = _backend().get_template(template_name)
-    return template.render(context, request)
+        return template.render(context, request)
+    # get_template(name).render(context, request) without the wrapper that
+    # get_template() builds for its caller.
+    backend = _backend()
+    try:
+        template = backend.engine.get_template(template_name)
+    except TemplateDoesNotExist as exc:
+        backend._reraise(exc)
+    return template.render(_make_context(backend, context, request))

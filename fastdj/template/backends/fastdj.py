@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from fastdj.template.context import make_context
+from fastdj.template.context import Context, make_context
 from fastdj.template.engine import Engine
 from fastdj.template.exceptions import TemplateDoesNotExist
 
@@ -40,9 +40,13 @@ class FastdjTemplates:
         try:
             return Template(self.engine.get_template(template_name), self)
         except TemplateDoesNotExist as exc:
-            raise TemplateDoesNotExist(
-                exc.args[0], tried=exc.tried, backend=self, chain=exc.chain
-            ) from exc
+            self._reraise(exc)
+
+    def _reraise(self, exc):
+        # A miss of the engine, raised again as this backend's.
+        raise TemplateDoesNotExist(
+            exc.args[0], tried=exc.tried, backend=self, chain=exc.chain
+        ) from exc
 
 
 class Template:
@@ -62,7 +66,13 @@ class Template:
         """Return the template rendered with the dict ``context``; with a
         request, the engine's context processors run.
         """
-        context = make_context(
-            context, request, autoescape=self.backend.engine.autoescape
-        )
-        return self.template.render(context)
+        return self.template.render(_make_context(self.backend, context, request))
+
+
+def _make_context(backend, context, request):
+    # make_context() for ``backend``'s engine; the usual dict without a
+    # request skips its checks and keyword arguments.
+    autoescape = backend.engine.autoescape
+    if request is None and (context is None or context.__class__ is dict):
+        return Context(context, autoescape)
+    return make_context(context, request, autoescape=autoescape)
