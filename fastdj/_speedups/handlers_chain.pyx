@@ -20,6 +20,7 @@ Same names, signatures and behaviour as the pure module. The speed comes from:
 import types
 
 cimport cython
+from cpython.method cimport PyMethod_Check, PyMethod_GET_FUNCTION, PyMethod_GET_SELF
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
@@ -34,6 +35,7 @@ __all__ = [
     "ViewPath",
     "WSGIEntry",
     "build_chain",
+    "call_wsgi_entry",
     "convert_exception_to_response",
 ]
 
@@ -59,6 +61,34 @@ cdef extern from *:
     int __fastdj_LookupAttr(object obj, object name, PyObject **result) except -1
 
 
+cdef object _MISSING = object()
+
+
+cdef object _settings_dict(settings):
+    """Return the cache dict of a LazySettings proxy, or None for anything else.
+
+    ``settings.NAME`` on the proxy goes through its ``__getattr__`` hook even
+    when the value is cached in its ``__dict__`` (which is where a plain
+    attribute read finds it first): reading that dict is the same answer.
+    """
+    from fastdj.conf import LazySettings
+
+    if type(settings) is LazySettings:
+        return object.__getattribute__(settings, "__dict__")
+    return None
+
+
+cdef inline object _setting(object settings, dict cache, str name):
+    """Return ``settings.<name>``, from the proxy's cache when it has it."""
+    if cache is not None:
+        value = cache.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+    return getattr(settings, name)
+
+
+cdef str _ROOT_URLCONF = "ROOT_URLCONF"
+cdef str _FORCE_SCRIPT_NAME = "FORCE_SCRIPT_NAME"
 cdef str _RENDER = "render"
 cdef str _URLCONF = "urlconf"
 cdef str _FILE_TO_STREAM = "file_to_stream"
@@ -110,18 +140,69 @@ cdef object _base_wsgi_status = None
 cdef object _base_wsgi_headers = None
 cdef object _http_response_iter = None
 cdef dict _status_lines = None
+cdef object _base_has_header = None
+cdef object _plain_content = None
+cdef object _ResponseHeaders = None
+cdef object _request_close = None
+cdef object _base_get_host = None
+cdef object _base_get_raw_host = None
+cdef dict _valid_hosts = None
 
 
 cdef _load_response_methods():
     global _base_close, _base_wsgi_status, _base_wsgi_headers
     global _http_response_iter, _status_lines
-    from fastdj.http.response import _STATUS_LINES, HttpResponse, HttpResponseBase
+    global _base_has_header, _plain_content, _ResponseHeaders, _request_close
+    global _base_get_host, _base_get_raw_host, _valid_hosts
+    from fastdj.http import request as request_module
+    from fastdj.http.request import HttpRequest
+    from fastdj.http.response import (
+        _STATUS_LINES,
+        HttpResponse,
+        HttpResponseBase,
+        ResponseHeaders,
+    )
 
     _base_close = HttpResponseBase.close
     _base_wsgi_status = HttpResponseBase.wsgi_status
     _base_wsgi_headers = HttpResponseBase.wsgi_headers
     _http_response_iter = HttpResponse.__iter__
     _status_lines = _STATUS_LINES
+    _base_has_header = HttpResponseBase.has_header
+    _plain_content = HttpResponse.content
+    _ResponseHeaders = ResponseHeaders
+    _request_close = HttpRequest.close
+    _base_get_host = HttpRequest.get_host
+    _base_get_raw_host = HttpRequest._get_raw_host
+    _valid_hosts = request_module._valid_hosts
+
+
+# Body length -> its decimal text, for Content-Length: str(int) costs far
+# more than a dict lookup, and most bodies of a site have a few lengths.
+cdef dict _length_texts = {}
+cdef Py_ssize_t _LENGTH_TEXTS_MAX = 1024
+
+
+cdef str _length_text(length):
+    """Return str(length) for an int length."""
+    text = _length_texts.get(length)
+    if text is None:
+        text = str(length)
+        if len(_length_texts) >= _LENGTH_TEXTS_MAX:
+            _length_texts.clear()
+        _length_texts[length] = text
+    return <str>text
+
+
+cdef object _body_length(response):
+    """Return len(response.content), without joining a one-chunk body."""
+    if getattr(type(response), "content", None) is _plain_content:
+        container = response._container
+        if type(container) is list and len(<list>container) == 1:
+            chunk = (<list>container)[0]
+            if type(chunk) is bytes:
+                return len(<bytes>chunk)
+    return len(response.content)
 
 
 cdef inline object _lookup(object obj, str name, object default):
@@ -161,7 +242,7 @@ cdef class _Layer:
     cdef object response_for_exception
     cdef bint unbound
 
-    def __cinit__(self, get_response, response_for_exception):
+    def __cinit__(self, get_response, response_for_exception, *args):
         call = _unbound_call(get_response)
         self.unbound = call is not None
         self.target = call if self.unbound else get_response
@@ -185,6 +266,133 @@ cdef class _Layer:
 
 Return the wrapped callable's response for ``request``."""
         return self.call(request)
+
+
+cdef str _DISALLOWED_USER_AGENTS = "DISALLOWED_USER_AGENTS"
+cdef str _PREPEND_WWW = "PREPEND_WWW"
+cdef str _CONTENT_LENGTH_KEY = "content-length"
+cdef str _CONTENT_LENGTH = "Content-Length"
+cdef str _USE_X_FORWARDED_HOST = "USE_X_FORWARDED_HOST"
+cdef str _ALLOWED_HOSTS = "ALLOWED_HOSTS"
+cdef str _DEBUG = "DEBUG"
+cdef str _HTTP_HOST = "HTTP_HOST"
+
+
+cdef class _CommonLayer(_Layer):
+    """The layer of a CommonMiddleware whose ``__call__`` is the stock one.
+
+    ``call`` does what ``CommonMiddleware.__call__`` does, step for step (the
+    same attribute reads, the same settings, the same fallbacks to
+    process_request/process_response), without its Python frame; it calls
+    the layer inside directly when ``get_response`` is still that layer's.
+    """
+
+    cdef object settings
+    cdef dict settings_dict
+    cdef object inner_handle
+    cdef _Layer inner_layer
+    cdef ViewPath inner_view
+
+    def __init__(self, get_response, response_for_exception, inner_handle):
+        from fastdj.conf import settings
+
+        if _base_close is None:
+            _load_response_methods()
+        self.settings = settings
+        self.settings_dict = _settings_dict(settings)
+        self.inner_handle = inner_handle
+        owner = getattr(inner_handle, "__self__", None)
+        if getattr(inner_handle, "__name__", None) == "handle":
+            if isinstance(owner, _Layer):
+                self.inner_layer = owner
+            elif isinstance(owner, ViewPath):
+                self.inner_view = owner
+
+    cdef object call(self, request):
+        instance = self.instance
+        try:
+            if (
+                instance._own_process_request
+                and not _setting(
+                    self.settings, self.settings_dict, _DISALLOWED_USER_AGENTS
+                )
+                and not _setting(self.settings, self.settings_dict, _PREPEND_WWW)
+            ):
+                self.validate_host(request)
+                get_response = instance.get_response
+                if get_response is self.inner_handle:
+                    if self.inner_layer is not None:
+                        response = self.inner_layer.call(request)
+                    elif self.inner_view is not None:
+                        response = self.inner_view.call(request)
+                    else:
+                        response = get_response(request)
+                else:
+                    response = get_response(request)
+            else:
+                response = instance.process_request(request)
+                if not response:
+                    response = instance.get_response(request)
+            if (
+                instance._own_process_response
+                and response.status_code != 404
+                and not response.streaming
+                and type(response).has_header is _base_has_header
+            ):
+                headers = response.headers
+                if type(headers) is _ResponseHeaders:
+                    store = headers._store
+                    if _CONTENT_LENGTH_KEY not in store:
+                        store[_CONTENT_LENGTH_KEY] = (
+                            _CONTENT_LENGTH,
+                            _length_text(_body_length(response)),
+                        )
+                    return response
+            return instance.process_response(request, response)
+        except Exception as exc:
+            return self.response_for_exception(request, exc)
+
+    cdef validate_host(self, request):
+        """Do what ``request.get_host()`` does, its result unused.
+
+        A host that HttpRequest.get_host() already found valid for the same
+        ALLOWED_HOSTS (the answer it caches in fastdj.http.request's
+        _valid_hosts) is taken as valid here, reading what it reads;
+        anything else is left to get_host() itself.
+        """
+        cdef object settings = self.settings
+        cdef dict cache = self.settings_dict
+        cls = type(request)
+        if (
+            cls.get_host is _base_get_host
+            and cls._get_raw_host is _base_get_raw_host
+            and not _setting(settings, cache, _USE_X_FORWARDED_HOST)
+        ):
+            meta = request.META
+            if type(meta) is dict:
+                host = (<dict>meta).get(_HTTP_HOST)
+                if host is not None:
+                    allowed_hosts = _setting(settings, cache, _ALLOWED_HOSTS)
+                    if allowed_hosts or not _setting(settings, cache, _DEBUG):
+                        valid_for = _valid_hosts.get(host)
+                        if valid_for is not None and valid_for == allowed_hosts:
+                            return
+        request.get_host()
+
+
+cdef object _common_call = None
+
+
+cdef _Layer _layer_for(instance, response_for_exception, inner_handle):
+    """Return the layer for a middleware instance built around inner_handle."""
+    global _common_call
+    if _common_call is None:
+        from fastdj.middleware.common import CommonMiddleware
+
+        _common_call = CommonMiddleware.__call__
+    if _unbound_call(instance) is _common_call:
+        return _CommonLayer(instance, response_for_exception, inner_handle)
+    return _Layer(instance, response_for_exception)
 
 
 def convert_exception_to_response(get_response, response_for_exception):
@@ -224,7 +432,7 @@ def build_chain(inner, middleware, response_for_exception, not_used=None):
             template_response_middleware.append(instance.process_template_response)
         if hasattr(instance, "process_exception"):
             exception_middleware.append(instance.process_exception)
-        handler = convert_exception_to_response(instance, response_for_exception)
+        handler = _layer_for(instance, response_for_exception, handler).handle
     return (
         handler,
         view_middleware,
@@ -244,6 +452,7 @@ cdef class ViewPath:
 
     cdef object resolver_for
     cdef object settings
+    cdef dict settings_dict
     cdef object set_urlconf
     cdef object check_response
     cdef object response_for_exception
@@ -255,6 +464,7 @@ cdef class ViewPath:
                  response_for_exception):
         self.resolver_for = resolver_for
         self.settings = settings
+        self.settings_dict = _settings_dict(settings)
         self.set_urlconf = set_urlconf
         self.check_response = check_response
         self.response_for_exception = response_for_exception
@@ -298,11 +508,11 @@ Return the response for ``request``; exceptions become responses."""
         cdef tuple methods
         urlconf = _lookup(request, _URLCONF, _NO_URLCONF)
         if urlconf is _NO_URLCONF:
-            urlconf = self.settings.ROOT_URLCONF
+            urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
         else:
             self.set_urlconf(urlconf)
             if urlconf is None:
-                urlconf = self.settings.ROOT_URLCONF
+                urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
         match = self.resolver_for(urlconf).resolve(request.path_info)
         request.resolver_match = match
         callback = match.func
@@ -396,6 +606,7 @@ cdef class RequestEntry:
 
     cdef object chain
     cdef object settings
+    cdef dict settings_dict
     cdef object urlconfs
     cdef object log_response
     cdef object reset_urlconf
@@ -406,6 +617,7 @@ cdef class RequestEntry:
     def __init__(self, chain, settings, urlconfs, log_response):
         self.chain = chain
         self.settings = settings
+        self.settings_dict = _settings_dict(settings)
         self.urlconfs = urlconfs
         self.log_response = log_response
         self.reset_urlconf = _UrlconfReset(urlconfs)
@@ -427,7 +639,7 @@ Return the response for ``request`` from the middleware chain."""
         return self.call(request)
 
     cdef object call(self, request):
-        urlconf = self.settings.ROOT_URLCONF
+        urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
         if urlconf:
             self.urlconfs.value = urlconf
         else:
@@ -492,6 +704,14 @@ cdef class _ResponseBody:
         closers = response._resource_closers
         for closer in closers:
             try:
+                if (
+                    PyMethod_Check(closer)
+                    and <object>PyMethod_GET_FUNCTION(closer) is _request_close
+                    and (<object>PyMethod_GET_SELF(closer))._files is None
+                ):
+                    # HttpRequest.close() of a request that parsed no upload
+                    # does nothing: skip its Python call.
+                    continue
                 closer()
             except Exception:
                 pass
@@ -516,6 +736,7 @@ cdef class WSGIEntry:
     cdef object get_script_name
     cdef object script_prefixes
     cdef object settings
+    cdef dict settings_dict
     cdef object request_started
     # get_response when it is a RequestEntry's: called without a Python call.
     cdef RequestEntry entry
@@ -528,6 +749,7 @@ cdef class WSGIEntry:
         self.get_script_name = get_script_name
         self.script_prefixes = script_prefixes
         self.settings = settings
+        self.settings_dict = _settings_dict(settings)
         self.request_started = request_started
         if _base_close is None:
             _load_response_methods()
@@ -544,9 +766,13 @@ cdef class WSGIEntry:
         The server closes it, which closes the response (and sends
         request_finished) exactly once.
         """
+        return self.call(environ, start_response)
+
+    cdef object call(self, environ, start_response):
         prefix = environ.get("SCRIPT_NAME", "")
         if (
-            self.settings.FORCE_SCRIPT_NAME is not None
+            _setting(self.settings, self.settings_dict, _FORCE_SCRIPT_NAME)
+            is not None
             or "SCRIPT_URL" in environ
             or "REDIRECT_URL" in environ
             or not prefix.isascii()
@@ -609,3 +835,13 @@ cdef class WSGIEntry:
                 file_to_stream.close = response.close
                 return file_wrapper(file_to_stream, response.block_size)
         return _ResponseBody(response)
+
+
+def call_wsgi_entry(handler, environ, start_response, /):
+    """Return ``handler._wsgi_entry(environ, start_response)``.
+
+    ``WSGIHandler.__call__``: a server calls the handler, and this function
+    (a method descriptor, so bound without a bound-method object) runs that
+    call without a Python frame.
+    """
+    return handler._wsgi_entry(environ, start_response)

@@ -56,6 +56,14 @@ __all__ = [
     "validate_host",
 ]
 
+# The LazySettings proxy's own __dict__, where ``settings.NAME`` finds a value
+# once read (LazySettings.__getattr__ stores it there and forgets it when the
+# setting changes). A read through the proxy always passes its __getattr__
+# hook, which costs several dict lookups; the few settings read on every
+# request are taken from here, falling back to the proxy when not cached.
+_settings_cache = object.__getattribute__(settings, "__dict__")
+_MISSING = object()
+
 host_validation_re = re.compile(
     r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$"
 )
@@ -215,19 +223,39 @@ class HttpRequest:
 
     def get_host(self) -> str:
         """Return the host, validated against ALLOWED_HOSTS (DisallowedHost)."""
-        host = self._get_raw_host()
-        allowed_hosts = settings.ALLOWED_HOSTS
-        if settings.DEBUG and not allowed_hosts:
+        # _get_raw_host() without its call for the usual request: a Host
+        # header and no X-Forwarded-Host to honour.
+        # Settings read from the proxy's cache when there (see _settings_cache).
+        cache = _settings_cache
+        host = None
+        if type(self)._get_raw_host is _base_get_raw_host:
+            forwarded = cache.get("USE_X_FORWARDED_HOST", _MISSING)
+            if forwarded is _MISSING:
+                forwarded = settings.USE_X_FORWARDED_HOST
+            if not forwarded:
+                host = self.META.get("HTTP_HOST")
+        if host is None:
+            host = self._get_raw_host()
+        allowed_hosts = cache.get("ALLOWED_HOSTS", _MISSING)
+        if allowed_hosts is _MISSING:
+            allowed_hosts = settings.ALLOWED_HOSTS
+        debug = cache.get("DEBUG", _MISSING)
+        if debug is _MISSING:
+            debug = settings.DEBUG
+        if debug and not allowed_hosts:
             allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
-        key = (host, tuple(allowed_hosts))
-        if key in _valid_hosts:
+        # The ALLOWED_HOSTS this host was found valid for, as a copy: the
+        # setting may be a list changed in place, and comparing with the copy
+        # sees that (list == list, tuple == tuple) without building a key.
+        valid_for = _valid_hosts.get(host)
+        if valid_for is not None and valid_for == allowed_hosts:
             return host
         domain, port = split_domain_port(host)
         if domain and validate_host(domain, allowed_hosts):
             if len(_valid_hosts) >= _VALID_HOSTS_MAX:
                 # With "*" any Host is valid: keep clients from growing this.
                 _valid_hosts.clear()
-            _valid_hosts[key] = None
+            _valid_hosts[host] = copy.copy(allowed_hosts)
             return host
         msg = f"Invalid HTTP_HOST header: {host!r}."
         if domain:
@@ -647,6 +675,9 @@ def get_script_name(environ) -> str:
     return script_name.decode(errors="replace")
 
 
+_base_get_raw_host = HttpRequest._get_raw_host
+
+
 class WSGIRequest(HttpRequest):
     """A request built lazily from a WSGI environ.
 
@@ -670,8 +701,11 @@ class WSGIRequest(HttpRequest):
         # get_script_name(environ), whose usual answer is taken here without
         # the call.
         script_name = environ.get("SCRIPT_NAME", "")
+        forced = _settings_cache.get("FORCE_SCRIPT_NAME", _MISSING)
+        if forced is _MISSING:
+            forced = settings.FORCE_SCRIPT_NAME
         if (
-            settings.FORCE_SCRIPT_NAME is not None
+            forced is not None
             or "SCRIPT_URL" in environ
             or "REDIRECT_URL" in environ
             or not script_name.isascii()
@@ -1045,9 +1079,10 @@ def bytes_to_text(s, encoding: str):
     return s
 
 
-# (Host header, ALLOWED_HOSTS) pairs already validated: every request checks its
-# host (CommonMiddleware does), and the answer only changes with the setting.
-_valid_hosts: dict[tuple, None] = {}
+# Host header -> a copy of the ALLOWED_HOSTS it was found valid for: every
+# request checks its host (CommonMiddleware does), and the answer only changes
+# with the setting.
+_valid_hosts: dict[str, list | tuple] = {}
 _VALID_HOSTS_MAX = 512
 
 

@@ -524,7 +524,27 @@ class HttpResponse(HttpResponseBase):
         # Not super(): building its proxy costs as much as the rest of this
         # method; HttpResponseBase is what follows HttpResponse in any MRO
         # that does not put another HttpResponseBase subclass after it.
-        HttpResponseBase.__init__(self, content_type, status, reason, charset, headers)
+        if headers or status is not None or type(content_type) is not str:
+            HttpResponseBase.__init__(
+                self, content_type, status, reason, charset, headers
+            )
+        else:
+            # What HttpResponseBase.__init__ does for the usual call (a
+            # content type, nothing else), without the call; same order.
+            self.headers = response_headers = _new_object(ResponseHeaders)
+            response_headers._store = store = {}
+            self._charset = charset
+            if (
+                content_type.isascii()
+                and "\n" not in content_type
+                and "\r" not in content_type
+            ):
+                store["content-type"] = ("Content-Type", content_type)
+            else:
+                response_headers["Content-Type"] = content_type
+            self._resource_closers = []
+            self.closed = False
+            self._reason_phrase = reason
         if type(self).content is _plain_content:
             # What the content setter does with bytes or str, without the call.
             if type(content) is bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastdj.conf import settings
 from fastdj.core.exceptions import PermissionDenied
 from fastdj.http import HttpResponsePermanentRedirect
-from fastdj.http.response import HttpResponseBase, ResponseHeaders
+from fastdj.http.response import HttpResponse, HttpResponseBase, ResponseHeaders
 from fastdj.urls import is_valid_path
 from fastdj.utils.http import escape_leading_slashes
 
@@ -33,6 +33,11 @@ class CommonMiddleware:
         self._own_process_request = (
             type(self).process_request is CommonMiddleware.process_request
         )
+        # Likewise for process_response(), which __call__ does inline for a
+        # plain in-memory response.
+        self._own_process_response = (
+            type(self).process_response is CommonMiddleware.process_response
+        )
 
     def __call__(self, request):
         if (
@@ -47,6 +52,24 @@ class CommonMiddleware:
             response = self.process_request(request)
             if not response:
                 response = self.get_response(request)
+        if (
+            self._own_process_response
+            and response.status_code != 404
+            and not response.streaming
+            and type(response).has_header is _base_has_header
+        ):
+            # process_response() without its call, nor those of has_header()
+            # and of the content property: no slash redirect for a status
+            # other than 404, then Content-Length unless it is set.
+            headers = response.headers
+            if type(headers) is ResponseHeaders:
+                store = headers._store
+                if "content-length" not in store:
+                    store["content-length"] = (
+                        "Content-Length",
+                        str(_content_length(response)),
+                    )
+                return response
         return self.process_response(request, response)
 
     def process_request(self, request):
@@ -114,11 +137,24 @@ class CommonMiddleware:
             if "content-length" not in headers._store:
                 headers._store["content-length"] = (
                     "Content-Length",
-                    str(len(response.content)),
+                    str(_content_length(response)),
                 )
         elif not response.has_header("Content-Length"):
-            headers["Content-Length"] = str(len(response.content))
+            headers["Content-Length"] = str(_content_length(response))
         return response
 
 
 _base_has_header = HttpResponseBase.has_header
+_plain_content = HttpResponse.content
+
+
+def _content_length(response) -> int:
+    """Return len(response.content), without joining a one-chunk body."""
+    # getattr(): a response class without the property may set an attribute.
+    if getattr(type(response), "content", None) is _plain_content:
+        container = response._container
+        if type(container) is list and len(container) == 1:
+            chunk = container[0]
+            if type(chunk) is bytes:
+                return len(chunk)
+    return len(response.content)

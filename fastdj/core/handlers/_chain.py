@@ -30,6 +30,7 @@ __all__ = [
     "ViewPath",
     "WSGIEntry",
     "build_chain",
+    "call_wsgi_entry",
     "convert_exception_to_response",
 ]
 
@@ -433,3 +434,12 @@ class WSGIEntry:
                 file_to_stream.close = response.close
                 return file_wrapper(file_to_stream, response.block_size)
         return _ResponseBody(response)
+
+
+def call_wsgi_entry(handler, environ, start_response, /):
+    """Return ``handler._wsgi_entry(environ, start_response)``.
+
+    ``WSGIHandler.__call__``, which a server calls on every request; the
+    Cython twin runs it without a Python frame.
+    """
+    return handler._wsgi_entry(environ, start_response)

@@ -1,0 +1,157 @@
+"""The WSGI entry's shortcuts: the handler's __call__, skipped closers.
+
+Also the project's URLconf for these tests (ROOT_URLCONF = this module).
+"""
+
+import inspect
+
+import pytest
+
+from fastdj.core import signals
+from fastdj.core.handlers import _chain
+from fastdj.core.handlers.wsgi import WSGIHandler
+from fastdj.http import HttpResponse
+from fastdj.http.response import BadHeaderError, HttpResponseBase
+from fastdj.test.utils import override_settings
+from fastdj.urls import path, set_script_prefix
+from fastdj.utils.datastructures import MultiValueDict
+from tests.core.support import environ
+from tests.core.test_wsgi import Server
+
+CLOSED: list[str] = []
+
+
+class _Upload:
+    def __init__(self, name):
+        self.name = name
+
+    def close(self):
+        CLOSED.append(self.name)
+
+
+def with_upload(request):
+    # What parsing a multipart body leaves on the request.
+    request._files = MultiValueDict({"f": [_Upload("a"), _Upload("b")]})
+    return HttpResponse(b"ok")
+
+
+def plain(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("upload", with_upload), path("plain", plain)]
+
+
+@pytest.fixture
+def app(twin):
+    CLOSED.clear()
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=["fastdj.middleware.common.CommonMiddleware"],
+        ALLOWED_HOSTS=["testserver"],
+    ):
+        yield WSGIHandler()
+    set_script_prefix("/")
+
+
+@pytest.fixture
+def finished():
+    events = []
+
+    def receiver(sender, **kwargs):
+        events.append(sender)
+
+    signals.request_finished.connect(receiver)
+    yield events
+    signals.request_finished.disconnect(receiver)
+
+
+def test_uploaded_files_are_closed_with_the_response(app, finished):
+    status, headers, body = Server(app)(environ("/upload"))
+    assert (status, body) == ("200 OK", b"ok")
+    assert CLOSED == ["a", "b"]
+    assert finished == [WSGIHandler]
+
+
+def test_a_request_without_uploads_still_finishes(app, finished):
+    status, headers, body = Server(app)(environ("/plain"))
+    assert (status, body) == ("200 OK", b"ok")
+    assert ("Content-Length", "2") in headers
+    assert CLOSED == []
+    assert finished == [WSGIHandler]
+
+
+def test_request_close_is_called_when_overridden(app):
+    from fastdj.http.request import WSGIRequest
+
+    calls = []
+
+    class Request(WSGIRequest):
+        def close(self):
+            calls.append(self.path)
+            super().close()
+
+    app.request_class = Request
+    app.load_middleware()
+    Server(app)(environ("/plain"))
+    assert calls == ["/plain"]
+
+
+def test_handler_call_is_the_kernel_function():
+    params = list(inspect.signature(WSGIHandler.__call__).parameters)
+    assert params == ["handler", "environ", "start_response"]
+    assert callable(WSGIHandler.__call__)
+
+
+def test_a_subclass_may_override_call(app):
+    class Logged(WSGIHandler):
+        def __call__(self, environ, start_response):
+            self.seen = environ["PATH_INFO"]
+            return super().__call__(environ, start_response)
+
+    with override_settings(
+        ROOT_URLCONF=__name__, MIDDLEWARE=[], ALLOWED_HOSTS=["testserver"]
+    ):
+        handler = Logged()
+        status, _, body = Server(handler)(environ("/plain"))
+    assert (status, body, handler.seen) == ("200 OK", b"ok", "/plain")
+
+
+def test_pure_call_wsgi_entry_delegates():
+    class Handler:
+        def _wsgi_entry(self, environ, start_response):
+            return (environ, start_response)
+
+    assert _chain.call_wsgi_entry(Handler(), 1, 2) == (1, 2)
+
+
+class _ViaBase(HttpResponse):
+    """An HttpResponse whose __init__ runs HttpResponseBase.__init__."""
+
+    def __init__(self, content, content_type):
+        HttpResponseBase.__init__(self, content_type)
+        self.content = content
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/json", "text/html; charset=latin-1"]
+)
+def test_inline_response_init_matches_the_base_init(content_type):
+    fast = HttpResponse(b"x", content_type=content_type)
+    slow = _ViaBase(b"x", content_type)
+    assert list(vars(fast)) == list(vars(slow))
+    assert fast.headers._store == slow.headers._store
+    assert (fast.charset, fast._reason_phrase, fast.closed) == (
+        slow.charset,
+        slow._reason_phrase,
+        slow.closed,
+    )
+
+
+def test_inline_response_init_checks_the_content_type():
+    with pytest.raises(BadHeaderError):
+        HttpResponse(b"x", content_type="text/plain\r\nX-Evil: 1")
+    response = HttpResponse(b"x", content_type="text/plain; name=\u00e9")
+    assert response["Content-Type"] == "text/plain; name=\u00e9"
+    response = HttpResponse(b"x", content_type="text/plain; name=\u20ac")
+    assert response["Content-Type"].startswith("=?utf-8?")
