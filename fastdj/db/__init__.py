@@ -78,17 +78,22 @@ connection = ConnectionProxy(connections, DEFAULT_DB_ALIAS)
 # which builds them on a miss.
 
 
-def reset_queries(**kwargs) -> None:
+# The receivers name the keywords the request signals pass, so that a call
+# binds them without building a keyword dict.
+
+
+def reset_queries(signal=None, sender=None, environ=None, **kwargs) -> None:
     """Empty the query log of this thread's connections (request start)."""
     try:
         wrappers = connections._initialized.wrappers
     except AttributeError:
         wrappers = connections.all(initialized_only=True)
     for conn in wrappers:
-        conn.queries_log.clear()
+        if conn.queries_log:
+            conn.queries_log.clear()
 
 
-def close_old_connections(**kwargs) -> None:
+def close_old_connections(signal=None, sender=None, environ=None, **kwargs) -> None:
     """Close connections that are broken or past CONN_MAX_AGE.
 
     Connected to request_started and request_finished, as in Django.
@@ -98,7 +103,8 @@ def close_old_connections(**kwargs) -> None:
     except AttributeError:
         wrappers = connections.all(initialized_only=True)
     for conn in wrappers:
-        conn.close_if_unusable_or_obsolete()
+        if conn.connection is not None:
+            conn.close_if_unusable_or_obsolete()
 
 
 def _databases_changed(*, setting, **kwargs) -> None:
