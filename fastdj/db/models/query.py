@@ -446,30 +446,33 @@ class FlatValuesListIterable(BaseIterable):
 class QuerySet:
     """A lazy database lookup for a set of objects."""
 
+    # The state every new QuerySet starts with, as class defaults: every
+    # Manager call makes a QuerySet, and each attribute assigned in __init__
+    # costs more than its later reads through the class. Only immutable
+    # values live here; assignments go to the instance as usual.
+    _result_cache = None
+    _sticky_filter = False
+    _for_write = False
+    _prefetch_related_lookups = ()
+    _prefetch_done = False
+    _iterable_class = ModelIterable
+    _fields = None
+    _defer_next_filter = False
+    _deferred_filter = None
+    _slots = ()
+    _sliced = False
+
     def __init__(self, model=None, query=None, using=None, hints=None):
         self.model = model
         self._db = using
         self._hints = hints or {}
         self._query = query
-        self._result_cache = None
-        self._sticky_filter = False
-        self._for_write = False
-        self._prefetch_related_lookups = ()
-        self._prefetch_done = False
         self._known_related_objects = {}
-        self._iterable_class = ModelIterable
-        self._fields = None
-        self._defer_next_filter = False
-        self._deferred_filter = None
         # Shape-cache state: None when this QuerySet is Query-backed.
         if query is None:
-            self._ops = ()
-            self._key = ()
-            self._slots = ()
+            self._ops = self._key = ()
         else:
             self._ops = self._key = None
-            self._slots = ()
-        self._sliced = False
 
     # -- the Query -----------------------------------------------------------
 
