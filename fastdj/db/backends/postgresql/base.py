@@ -60,7 +60,10 @@ class Cursor(Database.Cursor):
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         try:
-            return super().execute(query, params, prepare=prepare, binary=binary)
+            if prepare is None and binary is None:
+                # psycopg's own defaults: the common call, without keywords.
+                return _cursor_execute(self, query, params)
+            return _cursor_execute(self, query, params, prepare=prepare, binary=binary)
         except Database.errors.FeatureNotSupported as exc:
             conn = self.connection
             if (
@@ -74,6 +77,7 @@ class Cursor(Database.Cursor):
 
 
 _IDLE = Database.pq.TransactionStatus.IDLE
+_cursor_execute = Database.Cursor.execute
 
 
 class _NaiveTimestamptzLoader(TimestamptzLoader):
