@@ -441,6 +441,42 @@ def build_chain(inner, middleware, response_for_exception, not_used=None):
     )
 
 
+cdef object _base_resolve = None
+cdef object _ResolverMatch = None
+cdef object _new_object = object.__new__
+
+
+cdef object _resolve(resolver, path):
+    """Return ``resolver.resolve(path)``.
+
+    For a root URLResolver that keeps URLResolver.resolve and has compiled
+    its route table, a path the table matches gets its ResolverMatch built
+    here, exactly as resolve() builds it, without resolve()'s Python frame;
+    anything else (a miss, a lazy path, another resolver) goes to resolve().
+    """
+    global _base_resolve, _ResolverMatch
+    if _base_resolve is None:
+        from fastdj.urls.resolvers import ResolverMatch, URLResolver
+
+        _base_resolve = URLResolver.resolve
+        _ResolverMatch = ResolverMatch
+    if type(path) is str and type(resolver).resolve is _base_resolve:
+        table = resolver._table
+        if table is not None and resolver._root:
+            found = table.match(path)
+            if found is not None:
+                compiled, args, kwargs, captured = <tuple>found
+                match = _new_object(_ResolverMatch)
+                match.func = compiled.func
+                match.args = args
+                match.kwargs = kwargs
+                match.captured_kwargs = captured
+                match._compiled = compiled
+                match._path = path
+                return match
+    return resolver.resolve(path)
+
+
 cdef class ViewPath:
     """Resolve the request and run the view with its middleware hooks.
 
@@ -513,7 +549,7 @@ Return the response for ``request``; exceptions become responses."""
             self.set_urlconf(urlconf)
             if urlconf is None:
                 urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
-        match = self.resolver_for(urlconf).resolve(request.path_info)
+        match = _resolve(self.resolver_for(urlconf), request.path_info)
         request.resolver_match = match
         callback = match.func
         args = match.args
@@ -579,19 +615,88 @@ Return the response for ``request``; exceptions become responses."""
         return None
 
 
+cdef extern from "Python.h":
+    PyObject* PyThreadState_GetDict()
+
+
+cdef object _thread_local_type = None
+cdef str _VALUE = "value"
+
+
+cdef class _LocalValue:
+    """``local.value`` of a threading.local, read and written in its dict.
+
+    ``local.value = x`` finds the calling thread's dict of the local on each
+    access (a lookup in the thread state's dict, then the generic attribute
+    machinery). The dict of a thread never changes while the thread lives,
+    so it is kept with the thread-state dict it belongs to; that dict is held
+    (a strong reference), so no other thread's can have its address, and a
+    thread whose thread-state dict differs looks its own up again. A local of
+    another type (a subclass may define ``__setattr__`` or descriptors) is
+    always accessed as an attribute.
+    """
+
+    cdef readonly object local
+    cdef bint plain
+    cdef object owner
+    cdef dict values
+
+    def __init__(self, local):
+        global _thread_local_type
+        if _thread_local_type is None:
+            import threading
+
+            _thread_local_type = threading.local
+        self.local = local
+        self.plain = type(local) is _thread_local_type
+
+    cdef dict _thread_values(self):
+        cdef PyObject *owner
+        if not self.plain:
+            return None
+        owner = PyThreadState_GetDict()
+        if owner is NULL:
+            return None
+        if owner is not <PyObject *>self.owner:
+            values = self.local.__dict__
+            if type(values) is not dict:
+                return None
+            self.values = values
+            self.owner = <object>owner
+        return self.values
+
+    cdef set(self, value):
+        """Do ``local.value = value``."""
+        cdef dict values = self._thread_values()
+        if values is None:
+            self.local.value = value
+        else:
+            values[_VALUE] = value
+
+    cdef clear(self):
+        """Do ``del local.value``, if it is set."""
+        cdef dict values = self._thread_values()
+        if values is None:
+            try:
+                del self.local.value
+            except AttributeError:
+                pass
+        else:
+            values.pop(_VALUE, None)
+
+
 cdef class _UrlconfReset:
     """A response closer doing what ``set_urlconf(None)`` does."""
 
     cdef readonly object urlconfs
+    cdef _LocalValue value
 
     def __init__(self, urlconfs):
         self.urlconfs = urlconfs
+        self.value = _LocalValue(urlconfs)
 
     def __call__(self):
-        try:
-            del self.urlconfs.value
-        except AttributeError:
-            pass
+        self.value.clear()
 
 
 cdef class RequestEntry:
@@ -609,7 +714,7 @@ cdef class RequestEntry:
     cdef dict settings_dict
     cdef object urlconfs
     cdef object log_response
-    cdef object reset_urlconf
+    cdef _UrlconfReset reset_urlconf
     # The outermost layer when it is one of ours: called without a Python call.
     cdef _Layer top_layer
     cdef ViewPath top_view
@@ -641,9 +746,9 @@ Return the response for ``request`` from the middleware chain."""
     cdef object call(self, request):
         urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
         if urlconf:
-            self.urlconfs.value = urlconf
+            self.reset_urlconf.value.set(urlconf)
         else:
-            self.reset_urlconf()
+            self.reset_urlconf.value.clear()
         if self.top_layer is not None:
             response = self.top_layer.call(request)
         elif self.top_view is not None:
@@ -738,6 +843,7 @@ cdef class WSGIEntry:
     cdef object settings
     cdef dict settings_dict
     cdef object request_started
+    cdef _LocalValue prefix_value
     # get_response when it is a RequestEntry's: called without a Python call.
     cdef RequestEntry entry
 
@@ -751,6 +857,7 @@ cdef class WSGIEntry:
         self.settings = settings
         self.settings_dict = _settings_dict(settings)
         self.request_started = request_started
+        self.prefix_value = _LocalValue(script_prefixes)
         if _base_close is None:
             _load_response_methods()
         owner = getattr(get_response, "__self__", None)
@@ -780,7 +887,7 @@ cdef class WSGIEntry:
             prefix = self.get_script_name(environ)
         if not prefix.endswith("/"):
             prefix += "/"
-        self.script_prefixes.value = prefix
+        self.prefix_value.set(prefix)
         request_started = self.request_started
         if request_started.receivers:
             _send_request_started(request_started, self.handler_class, environ)

@@ -126,6 +126,26 @@ _valid_names: dict[str, str] = {}
 _VALID_NAMES_MAX = 512
 
 
+# Header values (str) already found plain: ASCII, no CR/LF. The same few
+# values (content types, "nosniff"...) are set on every response; a set
+# membership test is cheaper than checking each again. Bounded like
+# _valid_names, and only short values are kept (long ones are rarely repeated).
+_plain_values: set[str] = set()
+_PLAIN_VALUES_MAX = 512
+_PLAIN_VALUE_MAX_LENGTH = 256
+
+
+def _is_plain_value(value: str) -> bool:
+    """Return True if the str ``value`` is ASCII without CR/LF (and remember it)."""
+    if value.isascii() and "\n" not in value and "\r" not in value:
+        if len(value) <= _PLAIN_VALUE_MAX_LENGTH:
+            if len(_plain_values) >= _PLAIN_VALUES_MAX:
+                _plain_values.clear()
+            _plain_values.add(value)
+        return True
+    return False
+
+
 def _plain_name_key(name) -> str | None:
     """Return the store key of a plain (str, ASCII, no CR/LF) name, else None."""
     if type(name) is not str:
@@ -181,12 +201,7 @@ class ResponseHeaders(CaseInsensitiveMapping):
 
     def __setitem__(self, key, value) -> None:
         # Fast path: ASCII str name and value without CR/LF need no conversion.
-        if (
-            type(value) is str
-            and value.isascii()
-            and "\n" not in value
-            and "\r" not in value
-        ):
+        if type(value) is str and (value in _plain_values or _is_plain_value(value)):
             lower = _valid_names.get(key) if type(key) is str else None
             if lower is None:
                 lower = _plain_name_key(key)
@@ -243,11 +258,8 @@ class HttpResponseBase:
                 else:
                     default_charset = self.charset
                 content_type = _html_content_type(default_charset)
-            if (
-                type(content_type) is str
-                and content_type.isascii()
-                and "\n" not in content_type
-                and "\r" not in content_type
+            if type(content_type) is str and (
+                content_type in _plain_values or _is_plain_value(content_type)
             ):
                 store["content-type"] = ("Content-Type", content_type)
             else:
@@ -349,15 +361,9 @@ class HttpResponseBase:
 
     def __setitem__(self, header, value) -> None:
         # ResponseHeaders.__setitem__'s fast path, one call fewer per header.
-        if (
-            type(value) is str
-            and value.isascii()
-            and "\n" not in value
-            and "\r" not in value
-            and type(header) is str
-        ):
+        if type(value) is str and type(header) is str:
             lower = _valid_names.get(header)
-            if lower is not None:
+            if lower is not None and (value in _plain_values or _is_plain_value(value)):
                 headers = self.headers
                 if type(headers) is ResponseHeaders:
                     headers._store[lower] = (header, value)
@@ -534,11 +540,7 @@ class HttpResponse(HttpResponseBase):
             self.headers = response_headers = _new_object(ResponseHeaders)
             response_headers._store = store = {}
             self._charset = charset
-            if (
-                content_type.isascii()
-                and "\n" not in content_type
-                and "\r" not in content_type
-            ):
+            if content_type in _plain_values or _is_plain_value(content_type):
                 store["content-type"] = ("Content-Type", content_type)
             else:
                 response_headers["Content-Type"] = content_type
@@ -912,25 +914,54 @@ class JsonResponse(HttpResponse):
                 "safe parameter to False."
             )
         if encoder is DjangoJSONEncoder and not json_dumps_params:
-            data = _encode_json(data)
+            # _encode_json(data), without the call.
+            if _c_encode is None:
+                data = _json_encoder_encode(data)
+            else:
+                try:
+                    data = "".join(_c_encode(data, 0))
+                except RecursionError:
+                    data = _json_encoder_encode(data)
         else:
             data = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
         if kwargs or type(self).charset is not _base_charset:
             kwargs.setdefault("content_type", "application/json")
             super().__init__(content=data, **kwargs)
-        else:
-            # The charset property's answer for "application/json", which
-            # names none: the content is encoded here, and set as bytes.
-            HttpResponse.__init__(
-                self, data.encode(settings.DEFAULT_CHARSET), "application/json"
-            )
+            return
+        # The charset property's answer for "application/json", which names
+        # none: the content is encoded here, and set as bytes.
+        charset = _settings_cache.get("DEFAULT_CHARSET", _NOT_CACHED)
+        if charset is _NOT_CACHED:
+            charset = settings.DEFAULT_CHARSET
+        content = data.encode(charset)
+        if type(self).content is not _plain_content:
+            HttpResponse.__init__(self, content, "application/json")
+            return
+        # What HttpResponse.__init__(self, content, "application/json") does,
+        # without the call; same attributes, same order.
+        self.headers = response_headers = _new_object(ResponseHeaders)
+        response_headers._store = {"content-type": _JSON_CONTENT_TYPE}
+        self._charset = None
+        self._resource_closers = []
+        self.closed = False
+        self._reason_phrase = None
+        self._container = [content]
+
+
+_JSON_CONTENT_TYPE = ("Content-Type", "application/json")
+# The proxy's cache of settings already read (see fastdj.http.request).
+_settings_cache = object.__getattribute__(settings, "__dict__")
 
 
 def _json_encoder():
-    """Return a function doing json.dumps(data, cls=DjangoJSONEncoder)."""
+    """Return a function doing json.dumps(data, cls=DjangoJSONEncoder).
+
+    Also return the C encoder it runs (None without the _json module) and
+    the full encoder's ``encode``, for JsonResponse to do the same inline.
+    """
     encoder = DjangoJSONEncoder()
     if c_make_encoder is None:
-        return encoder.encode
+        return encoder.encode, None, encoder.encode
     # json.dumps builds an encoder, then a C encoder, per call. Without a
     # markers dict (circular reference detection) the C encoder keeps no
     # state between calls, so one serves every response. A circular
@@ -954,7 +985,7 @@ def _json_encoder():
         except RecursionError:
             return encoder.encode(data)
 
-    return encode
+    return encode, c_encode, encoder.encode
 
 
-_encode_json = _json_encoder()
+_encode_json, _c_encode, _json_encoder_encode = _json_encoder()

@@ -8,8 +8,11 @@ from django.core.exceptions import DisallowedRedirect as DjDisallowedRedirect
 
 import fastdj.http as fd
 from fastdj.core.exceptions import DisallowedRedirect
+from fastdj.core.serializers.json import DjangoJSONEncoder
 from fastdj.core.signals import request_finished
+from fastdj.http import HttpResponse, JsonResponse
 from fastdj.http.response import BadHeaderError
+from fastdj.test.utils import override_settings
 
 from .conftest import outcome
 
@@ -461,3 +464,108 @@ def test_default_content_type_uses_an_overridden_charset_property():
         return Latin1("é")["Content-Type"], Latin1("é").content
 
     assert build(fd) == build(dj) == ("text/html; charset=latin-1", b"\xe9")
+
+
+# -- the plain-value cache and JsonResponse's inline init ---------------------
+
+
+@pytest.mark.parametrize("setter", ["response", "headers"])
+def test_a_value_known_plain_does_not_let_others_through(setter):
+    from fastdj.http.response import BadHeaderError
+
+    response = HttpResponse()
+    target = response if setter == "response" else response.headers
+    target["X-A"] = "nosniff"
+    target["X-A"] = "nosniff"  # now from the cache
+    assert response["x-a"] == "nosniff"
+    with pytest.raises(BadHeaderError):
+        target["X-A"] = "nosniff\r\nX-Evil: 1"
+    with pytest.raises(BadHeaderError):
+        target["X-A"] = "nosniff\n"
+    target["X-B"] = "caf\u00e9"
+    assert response["X-B"] == "caf\u00e9"
+    target["X-B"] = "\u20ac"
+    assert response["X-B"].startswith("=?utf-8?")
+    target["X-C"] = b"bytes"
+    assert response["X-C"] == "bytes"
+    target["X-D"] = 42
+    assert response["X-D"] == "42"
+
+
+def test_the_plain_value_cache_is_bounded():
+    from fastdj.http import response as module
+
+    for i in range(module._PLAIN_VALUES_MAX + 10):
+        HttpResponse()["X-N"] = f"v{i}"
+    assert len(module._plain_values) <= module._PLAIN_VALUES_MAX
+
+
+def test_long_values_are_checked_but_not_kept():
+    from fastdj.http import response as module
+
+    value = "x" * (module._PLAIN_VALUE_MAX_LENGTH + 1)
+    response = HttpResponse()
+    response["X-Long"] = value
+    assert response["X-Long"] == value
+    assert value not in module._plain_values
+    with pytest.raises(BadHeaderError):
+        response["X-Long"] = value + "\n"
+
+
+def test_a_str_subclass_value_is_converted_not_cached():
+    from fastdj.http import response as module
+
+    class Text(str):
+        pass
+
+    response = HttpResponse()
+    response["X-S"] = Text("subclassed-value")
+    assert response["X-S"] == "subclassed-value"
+    assert not any(type(value) is not str for value in module._plain_values)
+
+
+class _ViaHttpResponseInit(JsonResponse):
+    def __init__(self, data):
+        from fastdj.conf import settings
+
+        content = json.dumps(data, cls=DjangoJSONEncoder).encode(
+            settings.DEFAULT_CHARSET
+        )
+        HttpResponse.__init__(self, content, "application/json")
+
+
+@pytest.mark.parametrize("data", [{"message": "Hello, World!"}, {"a": [1, 2.5, None]}])
+def test_json_response_inline_init_matches_http_response_init(data):
+    fast = JsonResponse(data)
+    slow = _ViaHttpResponseInit(data)
+    assert list(vars(fast)) == list(vars(slow))
+    assert fast.headers._store == slow.headers._store
+    assert fast.content == slow.content
+    assert (fast.charset, fast._reason_phrase, fast.closed, fast.status_code) == (
+        slow.charset,
+        slow._reason_phrase,
+        slow.closed,
+        slow.status_code,
+    )
+    fast["Content-Type"] = "text/plain"
+    assert slow["Content-Type"] == "application/json"
+
+
+def test_json_response_uses_default_charset_setting():
+    with override_settings(DEFAULT_CHARSET="utf-16"):
+        response = JsonResponse({"k": "\u00e9"})
+    assert response.content == '{"k": "\\u00e9"}'.encode("utf-16")
+
+
+def test_json_response_subclass_with_its_own_content_property():
+    class Upper(JsonResponse):
+        @property
+        def content(self):
+            return b"".join(self._container).upper()
+
+        @content.setter
+        def content(self, value):
+            self._container = [bytes(value)]
+
+    response = Upper({"k": "v"})
+    assert response.content == b'{"K": "V"}'
