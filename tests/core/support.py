@@ -95,3 +95,23 @@ class Django:
 
             get.handler = handler
             yield get
+
+
+@contextlib.contextmanager
+def common_handler(urlconf: str):
+    """Yield a WSGIHandler for ``urlconf`` behind CommonMiddleware.
+
+    The request state it leaves behind (script prefix, urlconf) is reset.
+    """
+    from fastdj.core.handlers.wsgi import WSGIHandler
+    from fastdj.test.utils import override_settings
+    from fastdj.urls import set_script_prefix, set_urlconf
+
+    with override_settings(
+        ROOT_URLCONF=urlconf,
+        MIDDLEWARE=["fastdj.middleware.common.CommonMiddleware"],
+        ALLOWED_HOSTS=["testserver"],
+    ):
+        yield WSGIHandler()
+    set_script_prefix("/")
+    set_urlconf(None)

@@ -11,17 +11,15 @@ import pytest
 
 from fastdj.core.handlers.wsgi import WSGIHandler
 from fastdj.http import HttpResponse
-from fastdj.test.utils import override_settings
 from fastdj.urls import (
     get_resolver,
     get_script_prefix,
     get_urlconf,
     include,
     path,
-    set_script_prefix,
     set_urlconf,
 )
-from tests.core.support import environ
+from tests.core.support import common_handler, environ
 
 SEEN: list = []
 
@@ -41,14 +39,8 @@ urlpatterns = [
 @pytest.fixture
 def app(twin):
     SEEN.clear()
-    with override_settings(
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=["fastdj.middleware.common.CommonMiddleware"],
-        ALLOWED_HOSTS=["testserver"],
-    ):
-        yield WSGIHandler()
-    set_script_prefix("/")
-    set_urlconf(None)
+    with common_handler(__name__) as handler:
+        yield handler
 
 
 def run(app, url, **extra):

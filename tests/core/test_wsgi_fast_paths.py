@@ -13,9 +13,9 @@ from fastdj.core.handlers.wsgi import WSGIHandler
 from fastdj.http import HttpResponse
 from fastdj.http.response import BadHeaderError, HttpResponseBase
 from fastdj.test.utils import override_settings
-from fastdj.urls import path, set_script_prefix
+from fastdj.urls import path
 from fastdj.utils.datastructures import MultiValueDict
-from tests.core.support import environ
+from tests.core.support import common_handler, environ
 from tests.core.test_wsgi import Server
 
 CLOSED: list[str] = []
@@ -45,13 +45,8 @@ urlpatterns = [path("upload", with_upload), path("plain", plain)]
 @pytest.fixture
 def app(twin):
     CLOSED.clear()
-    with override_settings(
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=["fastdj.middleware.common.CommonMiddleware"],
-        ALLOWED_HOSTS=["testserver"],
-    ):
-        yield WSGIHandler()
-    set_script_prefix("/")
+    with common_handler(__name__) as handler:
+        yield handler
 
 
 @pytest.fixture
