@@ -33,8 +33,8 @@ class CommonMiddleware:
         self._own_process_request = (
             type(self).process_request is CommonMiddleware.process_request
         )
-        # Likewise for process_response(), which __call__ does inline for a
-        # plain in-memory response.
+        # Likewise for process_response(), whose slash redirect __call__
+        # skips for a status other than 404.
         self._own_process_response = (
             type(self).process_response is CommonMiddleware.process_response
         )
@@ -52,24 +52,10 @@ class CommonMiddleware:
             response = self.process_request(request)
             if not response:
                 response = self.get_response(request)
-        if (
-            self._own_process_response
-            and response.status_code != 404
-            and not response.streaming
-            and type(response).has_header is _base_has_header
-        ):
-            # process_response() without its call, nor those of has_header()
-            # and of the content property: no slash redirect for a status
-            # other than 404, then Content-Length unless it is set.
-            headers = response.headers
-            if type(headers) is ResponseHeaders:
-                store = headers._store
-                if "content-length" not in store:
-                    store["content-length"] = (
-                        "Content-Length",
-                        str(_content_length(response)),
-                    )
-                return response
+        if self._own_process_response and response.status_code != 404:
+            # process_response() without its call: no slash redirect for a
+            # status other than 404, only the Content-Length.
+            return _add_content_length(response)
         return self.process_response(request, response)
 
     def process_request(self, request):
@@ -126,22 +112,27 @@ class CommonMiddleware:
         """Redirect a 404 to the slash URL when it exists; set Content-Length."""
         if response.status_code == 404 and self.should_redirect_with_slash(request):
             return self.response_redirect_class(self.get_full_path_with_slash(request))
-        if response.streaming:
-            return response
-        headers = response.headers
-        if (
-            type(headers) is ResponseHeaders
-            and type(response).has_header is _base_has_header
-        ):
-            # has_header() and the assignment, without their two calls.
-            if "content-length" not in headers._store:
-                headers._store["content-length"] = (
-                    "Content-Length",
-                    str(_content_length(response)),
-                )
-        elif not response.has_header("Content-Length"):
-            headers["Content-Length"] = str(_content_length(response))
+        return _add_content_length(response)
+
+
+def _add_content_length(response):
+    """Set Content-Length on an in-memory response without one; return it."""
+    if response.streaming:
         return response
+    headers = response.headers
+    if (
+        type(headers) is ResponseHeaders
+        and type(response).has_header is _base_has_header
+    ):
+        # has_header() and the assignment, without their two calls.
+        if "content-length" not in headers._store:
+            headers._store["content-length"] = (
+                "Content-Length",
+                str(_content_length(response)),
+            )
+    elif not response.has_header("Content-Length"):
+        headers["Content-Length"] = str(_content_length(response))
+    return response
 
 
 _base_has_header = HttpResponseBase.has_header

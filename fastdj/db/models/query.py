@@ -1762,38 +1762,28 @@ class QuerySet:
         (``evaluate``), needs no step applied; anything else goes through
         ``_chain_op()`` step by step.
         """
-        extended = self._extend_key(steps)
-        if extended is not None:
-            key, ops, slots = extended
-            if evaluate or (self.model, key) in _VALIDATED:
-                clone = self._chain()
-                clone._key, clone._ops, clone._slots = key, ops, slots
-                clone._query = None
-                return clone
+        if self._key is not None:
+            key, ops, slots = self._key, self._ops, self._slots
+            sticky = self._sticky_filter
+            for op_key, apply, args, values in steps:
+                if op_key is None:
+                    break
+                key += ((op_key, "sticky") if sticky else op_key,)
+                ops += ((apply, args, len(values), sticky),)
+                slots += tuple(values)
+                sticky = False
+            else:
+                if evaluate or (self.model, key) in _VALIDATED:
+                    clone = self._chain()
+                    clone._key, clone._ops, clone._slots = key, ops, slots
+                    clone._query = None
+                    return clone
         if not steps:
             return self._chain()
         clone = self
         for step in steps:
             clone = clone._chain_op(*step)
         return clone
-
-    def _extend_key(self, steps):
-        """Return (key, ops, slots) of this keyed QuerySet plus ``steps``.
-
-        None when this QuerySet has no key or a step has none.
-        """
-        if self._key is None:
-            return None
-        key, ops, slots = self._key, self._ops, self._slots
-        sticky = self._sticky_filter
-        for op_key, apply, args, values in steps:
-            if op_key is None:
-                return None
-            key += ((op_key, "sticky") if sticky else op_key,)
-            ops += ((apply, args, len(values), sticky),)
-            slots += tuple(values)
-            sticky = False
-        return key, ops, slots
 
     def _combinator(self):
         # A keyed QuerySet has none: union() and its kin give up the key.
