@@ -5,6 +5,12 @@ Same names, signatures, results and exceptions as the pure module, which is
 the specification: query shape keys, parameter plans, the shape cache.
 """
 
+cimport cython
+from cpython.dict cimport PyDict_Next
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+
 import datetime
 import decimal
 import uuid
@@ -19,7 +25,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 2
+KERNEL_VERSION = 3
 
 cdef frozenset _PLAIN = frozenset(
     {
@@ -178,34 +184,100 @@ cpdef tuple make_plan(object params, object slot_param_class):
     return tuple(plan), tuple(consts)
 
 
-cpdef tuple bind_params(tuple plan, tuple consts, tuple fns, tuple values, object connection):
+cpdef tuple bind_params(tuple plan, tuple consts, tuple fns, tuple values, object connection, tuple ints=()):
     """Return the params of a cached shape for ``values`` (one per slot)."""
     cdef Py_ssize_t nslots = min(len(fns), len(values))
+    cdef Py_ssize_t nints = len(ints)
     cdef Py_ssize_t nplan = len(plan)
     cdef list bound = [None] * nslots
     cdef Py_ssize_t i
     cdef Py_ssize_t slot
     cdef Py_ssize_t pos
     cdef tuple step
-    cdef list params
+    cdef object value
+    cdef object got
+    cdef tuple params
     for i in range(nslots):
-        bound[i] = fns[i](values[i], connection)
-    params = [None] * nplan
+        value = values[i]
+        # None in ``bound`` marks an int that binds as itself: no call, no list.
+        if i < nints and ints[i] is True and type(value) is int:
+            continue
+        bound[i] = fns[i](value, connection)
+    params = PyTuple_New(nplan)
     for i in range(nplan):
         step = <tuple>plan[i]
         slot = step[0]
         pos = step[1]
         if slot < 0:
-            params[i] = consts[pos]
+            got = consts[pos]
         else:
-            params[i] = bound[slot][pos]
-    return tuple(params)
+            got = bound[slot]
+            got = values[slot] if got is None else got[pos]
+        Py_INCREF(got)
+        PyTuple_SET_ITEM(params, i, got)
+    return params
+
+
+cdef tuple _flat_key(object model, dict kwargs, object vendor):
+    # A one-level key for keyword filters on a model's unfiltered rows whose
+    # every value is a plain scalar: its items compare by identity, where the
+    # nested shape key costs a hash and a deep comparison on every lookup.
+    # Names stay in call order (no sort).
+    cdef Py_ssize_t n = len(kwargs)
+    cdef tuple flat = PyTuple_New(2 + 2 * n)
+    cdef Py_ssize_t i = 2
+    cdef object name
+    cdef object value
+    cdef object tp
+    Py_INCREF(model)
+    PyTuple_SET_ITEM(flat, 0, model)
+    Py_INCREF(vendor)
+    PyTuple_SET_ITEM(flat, 1, vendor)
+    for name, value in kwargs.items():
+        tp = type(value)
+        if type(name) is not str or not _is_plain(tp) or (<str>name).endswith(_ISNULL):
+            return None
+        Py_INCREF(name)
+        PyTuple_SET_ITEM(flat, i, name)
+        Py_INCREF(tp)
+        PyTuple_SET_ITEM(flat, i + 1, tp)
+        i += 2
+    return flat
+
+
+@cython.final
+cdef class _Keyed:
+    # What a flat key leads to: the entry, its binding plan unpacked, the tail
+    # it was found with and the order of the kwargs' values (None: as given).
+    cdef object entry
+    cdef object tail
+    cdef tuple plan
+    cdef tuple consts
+    cdef tuple fns
+    cdef tuple ints
+    cdef tuple perm
+
+    cdef tuple values(self, dict kwargs):
+        cdef tuple given = PyTuple_New(len(kwargs))
+        cdef Py_ssize_t pos = 0
+        cdef Py_ssize_t i = 0
+        cdef PyObject *key
+        cdef PyObject *value
+        while PyDict_Next(kwargs, &pos, &key, &value):
+            Py_INCREF(<object>value)
+            PyTuple_SET_ITEM(given, i, <object>value)
+            i += 1
+        if self.perm is None:
+            return given
+        return tuple([given[i] for i in self.perm])
 
 
 cdef class ShapeCache:
     """A bounded map from shape keys to compiled entries (oldest evicted first)."""
 
     cdef dict _data
+    # Flat keys of keyed filters on unfiltered rows -> _Keyed.
+    cdef dict _flat
     cdef public Py_ssize_t maxsize
     cdef public Py_ssize_t hits
     cdef public Py_ssize_t misses
@@ -214,6 +286,7 @@ cdef class ShapeCache:
         if maxsize <= 0:
             raise ValueError("maxsize must be positive")
         self._data = {}
+        self._flat = {}
         self.maxsize = maxsize
         self.hits = 0
         self.misses = 0
@@ -227,24 +300,69 @@ cdef class ShapeCache:
             self.hits += 1
         return entry
 
-    cpdef object cached_params(self, object key, tuple values, object connection):
-        """Return (entry, params) of a ready entry for ``key``, else None."""
-        entry = self._data.get(key)
+    cpdef object keyed_params(self, object model, tuple head, tuple tail, tuple slots, dict kwargs, object vendor, object connection):
+        """Return (entry, params) of ``filter(**kwargs)`` on a cached shape, else None."""
+        cdef tuple flat = None
+        cdef _Keyed known
+        cdef list values
+        cdef list names
+        cdef list ordered
+        if not head:
+            flat = _flat_key(model, kwargs, vendor)
+        if flat is not None:
+            known = self._flat.get(flat)
+            if known is not None and known.tail is tail:
+                self.hits += 1
+                return known.entry, bind_params(
+                    known.plan,
+                    known.consts,
+                    known.fns,
+                    known.values(kwargs),
+                    connection,
+                    known.ints,
+                )
+        values = list(slots)
+        shape = kwargs_shape(kwargs, values)
+        if shape is None:
+            return None
+        entry = self._data.get((model, head + (("F", shape),) + tail, "select", vendor))
         if not entry or entry.tzname is not None:
             return None
         self.hits += 1
-        return entry, bind_params(entry.plan, entry.consts, entry.fns, values, connection)
+        if flat is not None:
+            known = _Keyed.__new__(_Keyed)
+            known.entry = entry
+            known.tail = tail
+            known.plan = entry.plan
+            known.consts = entry.consts
+            known.fns = entry.fns
+            known.ints = entry.ints
+            names = list(kwargs)
+            ordered = sorted(names)
+            known.perm = None
+            if names != ordered:
+                known.perm = tuple([names.index(name) for name in ordered])
+            if len(self._flat) >= self.maxsize:
+                self._flat.clear()
+            self._flat[flat] = known
+        return entry, bind_params(
+            entry.plan, entry.consts, entry.fns, tuple(values), connection, entry.ints
+        )
 
     cpdef put(self, object key, object entry):
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""
         cdef dict data = self._data
-        if key not in data and len(data) >= self.maxsize:
+        if key in data:
+            # The flat keys may lead to the entry being replaced.
+            self._flat.clear()
+        elif len(data) >= self.maxsize:
             del data[next(iter(data))]
         data[key] = entry
 
     cpdef clear(self):
         """Forget every entry."""
         self._data.clear()
+        self._flat.clear()
 
     def __len__(self):
         return len(self._data)

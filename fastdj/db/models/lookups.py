@@ -273,6 +273,17 @@ class FieldGetDbPrepValueMixin:
         )
         return fns
 
+    def binds_ints_as_is(self) -> bool:
+        """Return True if ``params_for(v)`` is ``[v]`` for every exact int ``v``.
+
+        The shape cache then binds such a value without calling params_for().
+        """
+        return bool(
+            type(self).params_for is FieldGetDbPrepValueMixin.params_for
+            and self.prepare_rhs
+            and self._prep_fns()[2]
+        )
+
     def params_for(self, raw, connection):
         # The shape cache's hot path: one value, no model instance, no None.
         if raw is None or hasattr(raw, "_meta") or not self.prepare_rhs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import inspect
 
-from fastdj.db.models.query import QuerySet
+from fastdj.db.models.query import QuerySet, keyed_get_rows, one_result
 
 __all__ = ["BaseManager", "EmptyManager", "Manager"]
 
@@ -157,6 +157,21 @@ class ManagerDescriptor:
 
 class Manager(BaseManager.from_queryset(QuerySet)):
     """The default manager: every QuerySet method, on the model's rows."""
+
+    def get(self, *args, **kwargs):
+        """Return the one object matching the lookups (as ``QuerySet.get()``)."""
+        # With the stock get_queryset() and QuerySet class the QuerySet would
+        # be a plain one, so a keyed get() whose shape is cached needs none.
+        if (
+            kwargs
+            and not args
+            and self._queryset_class is QuerySet
+            and type(self).get_queryset is BaseManager.get_queryset
+        ):
+            rows = keyed_get_rows(self.model, self._db, (), (), kwargs)
+            if rows is not None:
+                return one_result(self.model, rows)
+        return self.get_queryset().get(*args, **kwargs)
 
 
 class EmptyManager(Manager):

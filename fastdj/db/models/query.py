@@ -179,7 +179,9 @@ class _Entry:
         "extra",
         "fns",
         "has_extra_select",
+        "ints",
         "klass_info",
+        "last_plan",
         "plan",
         "row_plans",
         "select",
@@ -198,11 +200,13 @@ def _record(compiler, nslots, extra=None):
     entry = _Entry()
     entry.extra = extra
     entry.row_plans = {}
+    entry.last_plan = None
     try:
         sql_text, params = compiler.as_sql()
     except EmptyResultSet:
         entry.empty = True
         entry.sql, entry.plan, entry.consts, entry.fns = "", (), (), ()
+        entry.ints = ()
         params = ()
     else:
         entry.empty = False
@@ -214,6 +218,7 @@ def _record(compiler, nslots, extra=None):
         if any(i not in fns for i in range(nslots)):
             return None, params
         entry.fns = tuple(fns[i] for i in range(nslots))
+        entry.ints = tuple(_binds_ints_as_is(fn) for fn in entry.fns)
     compiler.recording = False
     entry.tzname = compiler.tz_dependent
     entry.select = compiler.select
@@ -229,6 +234,12 @@ def _record(compiler, nslots, extra=None):
         entry.converters = None
     plain = [p.value if type(p) is _shapes.SlotParam else p for p in params]
     return entry, tuple(plain)
+
+
+def _binds_ints_as_is(fn) -> bool:
+    # A slot's bind function is its lookup's bound params_for().
+    check = getattr(getattr(fn, "__self__", None), "binds_ints_as_is", None)
+    return bool(check is not None and check())
 
 
 def _compiler_from_entry(entry, connection, using, params, query=None):
@@ -295,11 +306,16 @@ class BaseIterable:
 
 
 def _entry_row_plan(entry, db, connection, kernel):
-    # One RowPlan per shape, kernel and database, built on first use.
+    # One RowPlan per shape, kernel and database, built on first use; the
+    # last one used is kept apart, since one process mostly asks for one.
+    last = entry.last_plan
+    if last is not None and last[0] is kernel and last[1] is connection:
+        return last[2]
     plan = entry.row_plans.get((kernel, db))
     if plan is None or plan.connection is not connection:
         compiler = _compiler_from_entry(entry, connection, db, ())
         plan = entry.row_plans[(kernel, db)] = row_plan_for(compiler, db, kernel)
+    entry.last_plan = (kernel, connection, plan)
     return plan
 
 
@@ -308,6 +324,44 @@ def _row_plan(compiler, db, kernel):
     if entry is not None:
         return _entry_row_plan(entry, db, compiler.connection, kernel)
     return row_plan_for(compiler, db, kernel)
+
+
+def one_result(model, results):
+    """Return get()'s one object from ``results``, or raise as get() does."""
+    num = len(results)
+    if num == 1:
+        return results[0]
+    if not num:
+        raise model.DoesNotExist(
+            f"{model._meta.object_name} matching query does not exist."
+        )
+    raise model.MultipleObjectsReturned(
+        "get() returned more than one {} -- it returned {}!".format(
+            model._meta.object_name,
+            num if num < MAX_GET_RESULTS else "more than %s" % (MAX_GET_RESULTS - 1),
+        )
+    )
+
+
+def keyed_get_rows(model, using, key, slots, kwargs):
+    """Return the rows of a keyed ``get(**kwargs)`` from the shape cache, or None.
+
+    ``key`` and ``slots`` are those of the plain QuerySet get() is called on
+    (``()`` and ``()`` for ``model``'s unfiltered rows); the entry looked up
+    is the one ``QuerySet._get_results()`` stores for the same call (filter,
+    no ordering, LIMIT). None means not cached (or not cacheable): the caller
+    takes the general path.
+    """
+    if "_connector" in kwargs or "_negated" in kwargs:
+        return None
+    db = using or DEFAULT_DB_ALIAS
+    connection = connections[db]
+    hit = _shapes.get_cache().keyed_params(
+        model, key, _GET_TAIL, slots, kwargs, connection.vendor, connection
+    )
+    if hit is None:
+        return None
+    return _run_entry(hit[0], hit[1], connection, db)
 
 
 def _run_entry(entry, params, connection, db) -> list:
@@ -673,7 +727,7 @@ class QuerySet:
         if entry is False:
             return None
         params = kernel.bind_params(
-            entry.plan, entry.consts, entry.fns, self._slots, connection
+            entry.plan, entry.consts, entry.fns, self._slots, connection, entry.ints
         )
         return entry, params
 
@@ -738,7 +792,12 @@ class QuerySet:
                     ), extra
             elif entry is not False:
                 params = _shapes.sql_kernel().bind_params(
-                    entry.plan, entry.consts, entry.fns, self._slots, connection
+                    entry.plan,
+                    entry.consts,
+                    entry.fns,
+                    self._slots,
+                    connection,
+                    entry.ints,
                 )
                 return _compiler_from_entry(entry, connection, db, params), entry.extra
         query, extra = build(self._get_query().clone())
@@ -831,21 +890,7 @@ class QuerySet:
             results = self._get_from_shape_cache(kwargs)
         if results is None:
             results = self._get_results(args, kwargs)
-        num = len(results)
-        if num == 1:
-            return results[0]
-        if not num:
-            raise self.model.DoesNotExist(
-                f"{self.model._meta.object_name} matching query does not exist."
-            )
-        raise self.model.MultipleObjectsReturned(
-            "get() returned more than one {} -- it returned {}!".format(
-                self.model._meta.object_name,
-                num
-                if num < MAX_GET_RESULTS
-                else "more than %s" % (MAX_GET_RESULTS - 1),
-            )
-        )
+        return one_result(self.model, results)
 
     def _get_results(self, args, kwargs) -> list:
         """Return the rows get() counts, fetched through a clone."""
@@ -891,31 +936,10 @@ class QuerySet:
             or self._prefetch_related_lookups
             or self._known_related_objects
             or self._deferred_filter
-            or "_connector" in kwargs
-            or "_negated" in kwargs
             or (self._ops and self._distinct_fields())
         ):
             return None
-        kernel = _shapes.sql_kernel()
-        values: list = []
-        shape = kernel.kwargs_shape(kwargs, values)
-        if shape is None:
-            return None
-        db = self._db or DEFAULT_DB_ALIAS
-        connection = connections[db]
-        hit = _shapes.get_cache(kernel).cached_params(
-            (
-                self.model,
-                self._key + (("F", shape), *_GET_TAIL),
-                "select",
-                connection.vendor,
-            ),
-            self._slots + tuple(values),
-            connection,
-        )
-        if hit is None:
-            return None
-        return _run_entry(hit[0], hit[1], connection, db)
+        return keyed_get_rows(self.model, self._db, self._key, self._slots, kwargs)
 
     def create(self, **kwargs):
         """Create, save and return an object."""

@@ -15,8 +15,8 @@ This module is the specification of the "sql" kernel; its Cython twin is
   parameters are SlotParam placeholders) into a parameter plan.
 - :func:`bind_params` rebuilds the params of a cached shape from new values.
 - :class:`ShapeCache` maps shape keys to compiled entries (bounded, FIFO);
-  its ``cached_params()`` is the whole cache hit of a keyed ``get()``: the
-  entry and its params for new values, in one call.
+  its ``keyed_params()`` is the whole cache hit of a keyed ``get()``: shape
+  key, lookup and the entry's params for new values, in one call.
 
 A value's SQL can depend on more than its type in two places, both kept in the
 key: ``None`` (``IS NULL``) and the operand of ``__isnull``. A sequence's length
@@ -39,7 +39,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 2
+KERNEL_VERSION = 3
 
 # Types whose values are always bound as parameters, never inlined.
 _PLAIN = frozenset(
@@ -171,9 +171,18 @@ def make_plan(params, slot_param_class):
     return tuple(plan), tuple(consts)
 
 
-def bind_params(plan, consts, fns, values, connection):
-    """Return the params of a cached shape for ``values`` (one per slot)."""
-    bound = [fn(value, connection) for fn, value in zip(fns, values, strict=False)]
+def bind_params(plan, consts, fns, values, connection, ints=()):
+    """Return the params of a cached shape for ``values`` (one per slot).
+
+    A true ``ints[i]`` says slot ``i``'s lookup binds an exact int unchanged
+    as its one parameter, so such a value skips the call to ``fns[i]``.
+    """
+    bound = []
+    for i, (fn, value) in enumerate(zip(fns, values, strict=False)):
+        if i < len(ints) and ints[i] and type(value) is int:
+            bound.append((value,))
+        else:
+            bound.append(fn(value, connection))
     params = []
     for slot, pos in plan:
         if slot < 0:
@@ -205,18 +214,27 @@ class ShapeCache:
             self.hits += 1
         return entry
 
-    def cached_params(self, key, values, connection):
-        """Return (entry, params) of a ready entry for ``key``, else None.
+    def keyed_params(self, model, head, tail, slots, kwargs, vendor, connection):
+        """Return (entry, params) of ``filter(**kwargs)`` on a cached shape, else None.
 
-        Ready means compiled (not stored as uncacheable) and not tied to a
-        time zone. A hit is counted; a miss is not, because the caller then
-        takes the general path, whose ``get()`` counts it.
+        The key is ``(model, head + (("F", shape),) + tail, "select", vendor)``
+        with the shape of ``kwargs``; the values are ``slots`` and then the
+        values of ``kwargs``. A ready entry is compiled (not stored as
+        uncacheable) and not tied to a time zone. A hit is counted; a miss is
+        not, because the caller then takes the general path, whose ``get()``
+        counts it.
         """
-        entry = self._data.get(key)
+        values = list(slots)
+        shape = kwargs_shape(kwargs, values)
+        if shape is None:
+            return None
+        entry = self._data.get((model, (*head, ("F", shape), *tail), "select", vendor))
         if not entry or entry.tzname is not None:
             return None
         self.hits += 1
-        params = bind_params(entry.plan, entry.consts, entry.fns, values, connection)
+        params = bind_params(
+            entry.plan, entry.consts, entry.fns, tuple(values), connection, entry.ints
+        )
         return entry, params
 
     def put(self, key, entry) -> None:

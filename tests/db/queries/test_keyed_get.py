@@ -1,0 +1,236 @@
+"""Keyed get() without a QuerySet: Manager.get, flat keys, ints bound as is.
+
+Each test runs under both SQL kernel twins (the ``kernel`` fixture) and, through
+``data``, on SQLite and PostgreSQL.
+"""
+
+import pytest
+
+from fastdj.db.models import Manager, Q, QuerySet
+from fastdj.db.models import query as query_mod
+from fastdj.db.models.lookups import Exact, In
+from fastdj.db.models.sql import _shapes
+
+from . import models as m
+from .conftest import kernels
+
+
+@pytest.fixture
+def general(monkeypatch):
+    """Record each get() that takes the general path (its kwargs)."""
+    calls = []
+    real = QuerySet._get_results
+    monkeypatch.setattr(
+        QuerySet, "_get_results", lambda qs, a, k: calls.append(k) or real(qs, a, k)
+    )
+    return calls
+
+
+def test_manager_get_hit_builds_no_queryset(kernel, data, general, monkeypatch):
+    assert m.Author.objects.get(pk=2).name == "bob"  # first sight: compiled
+    assert general == [{"pk": 2}]
+    built = []
+    real_init = QuerySet.__init__
+    monkeypatch.setattr(
+        QuerySet, "__init__", lambda qs, *a, **k: built.append(1) or real_init(qs, *a, **k)
+    )
+    hits = _shapes.get_cache().hits
+    assert [m.Author.objects.get(pk=pk).name for pk in (4, 1, 5)] == ["dee", "ann", "eve"]
+    assert _shapes.get_cache().hits == hits + 3
+    assert built == []
+    with pytest.raises(m.Author.DoesNotExist, match="Author matching query"):
+        m.Author.objects.get(pk=99)
+    assert m.Author.objects.get(name="cid", age=51).pk == 3  # first sight
+    # Keyword order does not change the shape nor which value binds where.
+    assert m.Author.objects.get(age=34, name="eve").pk == 5
+    assert m.Author.objects.get(name="ann", age=34).pk == 1
+    with pytest.raises(m.Author.MultipleObjectsReturned):
+        m.Author.objects.get(age=34)
+    with pytest.raises(m.Author.MultipleObjectsReturned):
+        m.Author.objects.get(age=34)  # second sight: the cached path raises too
+    assert general == [{"pk": 2}, {"name": "cid", "age": 51}, {"age": 34}]
+
+
+def test_manager_get_values_of_other_types(kernel, data):
+    # Values that keep the flat key off (None, __isnull, a list, a model) and
+    # ones an int lookup must still convert (bool, str) answer as uncached.
+    cases = [
+        ({"mentor": None, "name": "eve"}, 5),
+        ({"mentor__isnull": True, "name": "ann"}, 1),
+        ({"pk__in": [3]}, 3),
+        ({"mentor": 2}, 4),
+        ({"pk": "4"}, 4),
+        ({"pk": True}, 1),
+    ]
+    for _ in range(2):  # first sight, then from the cache
+        for kwargs, pk in cases:
+            assert m.Author.objects.get(**kwargs).pk == pk
+    bob = m.Author.objects.get(pk=2)
+    assert m.Author.objects.get(mentor=bob).pk == 4
+    assert m.Author.objects.get(mentor=bob).pk == 4
+
+
+def test_manager_get_with_own_queryset_or_get_queryset(kernel, data):
+    class Active(Manager):
+        def get_queryset(self):
+            return super().get_queryset().filter(active=True)
+
+    class Loud(QuerySet):
+        def get(self, *args, **kwargs):
+            return ("loud", super().get(*args, **kwargs).pk)
+
+    def manager(cls):
+        obj = cls()
+        obj.model, obj.name = m.Author, "test"
+        return obj
+
+    active = manager(Active)
+    loud = manager(Manager.from_queryset(Loud))
+    for _ in range(2):
+        assert m.Author.objects.get(pk=3).pk == 3
+        with pytest.raises(m.Author.DoesNotExist):
+            active.get(pk=3)  # cid is inactive
+        assert active.get(pk=2).pk == 2
+        assert loud.get(pk=3) == ("loud", 3)
+
+
+def test_manager_get_positional_and_connector_arguments(kernel, data, general):
+    for _ in range(2):
+        assert m.Author.objects.get(Q(pk=2)).pk == 2
+        assert m.Author.objects.get(Q(name="bob"), pk=2).pk == 2
+        assert m.Author.objects.get(pk=2, name="nobody", _connector=Q.OR).pk == 2
+        assert m.Author.objects.get(pk__lt=5, _negated=True).pk == 5
+    assert len(general) == 8
+
+
+def test_flat_keys_are_forgotten_with_the_cache(kernel, data, general):
+    assert m.Author.objects.get(pk=1).name == "ann"
+    assert m.Author.objects.get(pk=2).name == "bob"  # flat key remembered
+    _shapes.get_cache().clear()
+    assert m.Author.objects.get(pk=3).name == "cid"
+    assert m.Author.objects.get(pk=4).name == "dee"
+    assert general == [{"pk": 1}, {"pk": 3}]
+
+
+def test_filtered_queryset_get_still_hits(kernel, data, general):
+    qs = m.Author.objects.filter(active=True)
+    assert qs.get(name="dee").pk == 4
+    assert m.Author.objects.filter(active=True).get(name="ann").pk == 1
+    assert m.Author.objects.filter(active=False).get(name="eve").pk == 5
+    with pytest.raises(m.Author.DoesNotExist):
+        m.Author.objects.filter(active=True).get(name="eve")
+    assert general == [{"name": "dee"}]
+
+
+def test_binds_ints_as_is_only_where_params_for_is_identity(data):
+    def lookup(cls, field_name, value):
+        return cls(m.Author._meta.get_field(field_name).get_col("t"), value)
+
+    assert lookup(Exact, "age", 1).binds_ints_as_is()
+    assert lookup(Exact, "id", 1).binds_ints_as_is()
+    assert not lookup(Exact, "name", "x").binds_ints_as_is()
+    assert not lookup(Exact, "rating", 1.0).binds_ints_as_is()
+    assert not lookup(In, "age", [1]).binds_ints_as_is()
+
+    class Shifted(Exact):
+        def params_for(self, raw, connection):
+            return [raw + 1]
+
+    assert not lookup(Shifted, "age", 1).binds_ints_as_is()
+
+
+@pytest.mark.parametrize("name,twin", kernels())
+def test_bind_params_skips_the_call_for_int_slots(name, twin):
+    def refuse(value, conn):
+        raise AssertionError("called")
+
+    def double(value, conn):
+        return [value * 2]
+
+    plan = ((0, 0), (-1, 0), (1, 0))
+    fns = (refuse, double)
+    assert twin.bind_params(plan, ("c",), fns, (7, 3), None, (True, False)) == (
+        7,
+        "c",
+        6,
+    )
+    # A bool (an int subclass) or a str in an int slot goes through the call.
+    with pytest.raises(AssertionError):
+        twin.bind_params(plan, ("c",), fns, (True, 3), None, (True, False))
+    with pytest.raises(AssertionError):
+        twin.bind_params(plan, ("c",), fns, ("7", 3), None, (True, False))
+    assert twin.bind_params(plan, ("c",), (double, double), (7, 3), None) == (
+        14,
+        "c",
+        6,
+    )
+
+
+class _Entry:
+    def __init__(self, sql):
+        self.sql, self.tzname = sql, None
+        self.plan, self.consts = ((0, 0), (1, 0)), ()
+        self.fns = (lambda v, c: [v], lambda v, c: [v])
+        self.ints = (True, True)
+
+
+@pytest.mark.parametrize("name,twin", kernels())
+def test_keyed_params_key_order_replacement_and_tail(name, twin):
+    cache = twin.ShapeCache(8)
+    tail = (("L", None, 21),)
+    shape = twin.kwargs_shape({"a": 1, "b": 2}, [])
+    key = ("M", (("F", shape),) + tail, "select", "v")
+    first = _Entry("one")
+    cache.put(key, first)
+    for _ in range(2):
+        assert cache.keyed_params("M", (), tail, (), {"b": 2, "a": 1}, "v", None) == (
+            first,
+            (1, 2),
+        )
+        assert cache.keyed_params("M", (), tail, (), {"a": 5, "b": 6}, "v", None) == (
+            first,
+            (5, 6),
+        )
+    # A replaced entry is used at once, including through a remembered key.
+    second = _Entry("two")
+    cache.put(key, second)
+    assert cache.keyed_params("M", (), tail, (), {"b": 2, "a": 1}, "v", None)[0] is second
+    # An equal tail that is another object, another vendor, another model.
+    assert cache.keyed_params("M", (), tuple(list(tail)), (), {"a": 1, "b": 2}, "v", None)[
+        0
+    ] is second
+    assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "w", None) is None
+    assert cache.keyed_params("N", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
+    # Another value type is another shape.
+    assert cache.keyed_params("M", (), tail, (), {"a": "1", "b": 2}, "v", None) is None
+    # A head and its slots come first.
+    head = (("F", ("AND", False, (("c", int),))),)
+    key2 = ("M", head + (("F", shape),) + tail, "select", "v")
+    third = _Entry("three")
+    third.plan = ((0, 0), (1, 0), (2, 0))
+    third.fns, third.ints = third.fns + (lambda v, c: [v],), (True,) * 3
+    cache.put(key2, third)
+    assert cache.keyed_params("M", head, tail, (9,), {"b": 2, "a": 1}, "v", None) == (
+        third,
+        (9, 1, 2),
+    )
+    cache.clear()
+    assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
+    # Not ready: stored as uncacheable, or tied to a time zone.
+    cache.put(key, False)
+    assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
+    tz = _Entry("tz")
+    tz.tzname = "UTC"
+    cache.put(key, tz)
+    assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
+
+
+def test_one_result_messages_match_get(data):
+    with pytest.raises(m.Author.MultipleObjectsReturned) as info:
+        query_mod.one_result(m.Author, [1] * 25)
+    assert str(info.value) == (
+        "get() returned more than one Author -- it returned more than 20!"
+    )
+    with pytest.raises(m.Author.DoesNotExist):
+        query_mod.one_result(m.Author, [])
+    assert query_mod.one_result(m.Author, ["x"]) == "x"
