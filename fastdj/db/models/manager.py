@@ -170,7 +170,7 @@ class Manager(BaseManager.from_queryset(QuerySet)):
         ):
             rows = keyed_get_rows(self.model, self._db, (), (), kwargs)
             if rows is not None:
-                return one_result(self.model, rows)
+                return rows[0] if len(rows) == 1 else one_result(self.model, rows)
         return self.get_queryset().get(*args, **kwargs)
 
 

@@ -307,10 +307,8 @@ class BaseIterable:
 
 def _entry_row_plan(entry, db, connection, kernel):
     # One RowPlan per shape, kernel and database, built on first use; the
-    # last one used is kept apart, since one process mostly asks for one.
-    last = entry.last_plan
-    if last is not None and last[0] is kernel and last[1] is connection:
-        return last[2]
+    # last one used is kept apart (_run_entry() checks it first), since one
+    # process mostly asks for one.
     plan = entry.row_plans.get((kernel, db))
     if plan is None or plan.connection is not connection:
         compiler = _compiler_from_entry(entry, connection, db, ())
@@ -374,6 +372,9 @@ def _run_entry(entry, params, connection, db) -> list:
     if entry.has_extra_select:
         rows = [row[: entry.col_count] for row in rows]
     kernel = _rowplan.rows_kernel()
+    last = entry.last_plan
+    if last is not None and last[0] is kernel and last[1] is connection:
+        return kernel.materialize(rows, last[2])
     return kernel.materialize(rows, _entry_row_plan(entry, db, connection, kernel))
 
 
