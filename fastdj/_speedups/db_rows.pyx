@@ -27,6 +27,7 @@ cdef extern from *:
 
 cdef extern from "Python.h":
     int PyObject_GenericSetDict(object o, object value, void *context) except -1
+    int PyObject_GenericSetAttr(object o, object name, object value) except -1
     dict _PyDict_NewPresized(Py_ssize_t minused)
 
 __all__ = [
@@ -188,6 +189,14 @@ cdef inline bint _passes(object value, object skip):
     return False
 
 
+def _static_attr(model, name):
+    # The class attribute ``name`` resolves to, without running descriptors.
+    for klass in model.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    return None
+
+
 cdef class RowPlan:
     """How the rows of one query shape become instances of ``model``."""
 
@@ -221,6 +230,10 @@ cdef class RowPlan:
     # Per materialize() call: the signal-dependent choices.
     cdef bint _use_fast
     cdef bint _send_post_init
+    # Plain attributes (no data descriptor, no converter of their own): set
+    # one by one into the instance's inline values (3.11+ shared-key layout),
+    # which costs less than building a dict and swapping it in.
+    cdef bint _by_attr
 
     def __init__(
         self,
@@ -274,6 +287,10 @@ cdef class RowPlan:
             )
         )
         self.state_cls = loaded_state_class(db)
+        self._by_attr = not any(
+            hasattr(type(_static_attr(model, name)), "__set__")
+            for name in (*self.attnames, "_state")
+        )
         own, other, every = [], [], []
         for pos, convs, expr in self.converters:
             steps = tuple([(conv, _passthrough(conv)) for conv in convs])
@@ -312,6 +329,18 @@ cdef class RowPlan:
         cdef object obj, value
         if not self._use_fast:
             return self.model.from_db(self.db, self.attnames, row[self.start:self.end])
+        if self._by_attr and not (top and self._own_convs):
+            obj = fastdj_rows_new_instance(self.model, _EMPTY)
+            for i in range(n):
+                if is_tuple:
+                    value = <object>PyTuple_GET_ITEM(row, self.start + i)
+                else:
+                    value = <object>PyList_GET_ITEM(row, self.start + i)
+                PyObject_GenericSetAttr(obj, <object>PyTuple_GET_ITEM(self.attnames, i), value)
+            PyObject_GenericSetAttr(obj, "_state", fastdj_rows_new_instance(self.state_cls, _EMPTY))
+            if self._send_post_init:
+                self.post_init.send(sender=self.model, instance=obj)
+            return obj
         data = _PyDict_NewPresized(n + 1)
         if is_tuple:
             for i in range(n):

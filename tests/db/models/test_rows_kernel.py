@@ -254,6 +254,48 @@ def test_custom_init_and_from_db_are_honoured(rows):
     assert obj.loaded_from == "d"
 
 
+class _RecordingDescriptor:
+    """A data descriptor on a field's attname: records each set."""
+
+    sets: list = []
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        return self if obj is None else obj.__dict__[self.name]
+
+    def __set__(self, obj, value):
+        _RecordingDescriptor.sets.append(value)
+        obj.__dict__[self.name] = value
+
+
+class WithDescriptor(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        app_label = "tests_db_models"
+
+
+WithDescriptor.name = _RecordingDescriptor("name")
+
+
+@pytest.mark.parametrize("model", [Author, WithDescriptor])
+def test_instances_hold_the_row_values_in_column_order(rows, model):
+    # Plain attributes may be set one by one, attributes behind a data
+    # descriptor never are: either way the descriptor does not run.
+    _RecordingDescriptor.sets.clear()
+    atts = ATTS if model is Author else ("id", "name")
+    row = (3, "x", "x@y.org", 9)[: len(atts)]
+    objs = rows.materialize([row, row], rows.RowPlan(model, atts, 0, "d"))
+    for obj in objs:
+        assert list(obj.__dict__) == [*atts, "_state"]
+        assert tuple(obj.__dict__[a] for a in atts) == row
+        assert obj.name == "x" and obj._state.db == "d"
+    assert objs[0]._state is not objs[1]._state
+    assert _RecordingDescriptor.sets == []
+
+
 def test_bad_input_raises_precise_errors(rows):
     plan = rows.RowPlan(Author, ATTS, 0, "default")
     with pytest.raises(TypeError):
