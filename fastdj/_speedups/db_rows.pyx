@@ -17,6 +17,8 @@ from cpython.ref cimport Py_TYPE
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
+import inspect
+
 cdef extern from *:
     """
     static PyObject *fastdj_rows_new_instance(PyObject *cls, PyObject *args) {
@@ -189,14 +191,6 @@ cdef inline bint _passes(object value, object skip):
     return False
 
 
-def _static_attr(model, name):
-    # The class attribute ``name`` resolves to, without running descriptors.
-    for klass in model.__mro__:
-        if name in klass.__dict__:
-            return klass.__dict__[name]
-    return None
-
-
 cdef class RowPlan:
     """How the rows of one query shape become instances of ``model``."""
 
@@ -288,7 +282,7 @@ cdef class RowPlan:
         )
         self.state_cls = loaded_state_class(db)
         self._by_attr = not any(
-            hasattr(type(_static_attr(model, name)), "__set__")
+            hasattr(type(inspect.getattr_static(model, name, None)), "__set__")
             for name in (*self.attnames, "_state")
         )
         own, other, every = [], [], []

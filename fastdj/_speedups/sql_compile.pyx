@@ -200,7 +200,7 @@ cpdef tuple bind_params(tuple plan, tuple consts, tuple fns, tuple values, objec
     for i in range(nslots):
         value = values[i]
         # None in ``bound`` marks an int that binds as itself: no call, no list.
-        if i < nints and ints[i] is True and type(value) is int:
+        if type(value) is int and i < nints and ints[i]:
             continue
         bound[i] = fns[i](value, connection)
     params = PyTuple_New(nplan)
@@ -307,7 +307,7 @@ cdef class ShapeCache:
         cdef list values
         cdef list names
         cdef list ordered
-        if not head:
+        if not head and not slots:
             flat = _flat_key(model, kwargs, vendor)
         if flat is not None:
             known = self._flat.get(flat)

@@ -164,6 +164,8 @@ def test_bind_params_skips_the_call_for_int_slots(name, twin):
         "c",
         6,
     )
+    # Any true flag counts, as in the pure reference.
+    assert twin.bind_params(plan, ("c",), fns, (7, 3), None, (1, 0)) == (7, "c", 6)
 
 
 class _Entry:
