@@ -106,16 +106,70 @@ cdef inline tuple _any_sender_refs(signal):
     return None
 
 
+# fastdj.db's own request-boundary receivers, run here as C loops instead of
+# three Python calls per request (set with the response methods below). They
+# do what fastdj.db.reset_queries() and close_old_connections() do; tests run
+# both twins against the same connections to keep them in step.
+cdef object _db_reset_queries = None
+cdef object _db_close_old_connections = None
+cdef object _db_connections = None
+cdef object _db_stock_close_check = None
+cdef str _AUTOCOMMIT = "AUTOCOMMIT"
+
+
+cdef object _thread_wrappers():
+    try:
+        return _db_connections._initialized.wrappers
+    except AttributeError:
+        return _db_connections.all(initialized_only=True)
+
+
+cdef _reset_queries(wrappers):
+    for conn in wrappers:
+        log = conn.queries_log
+        if log:
+            log.clear()
+
+
+cdef _close_old_connections(wrappers):
+    for conn in wrappers:
+        if conn.connection is None:
+            continue
+        if (
+            conn.close_at is None
+            and not conn.errors_occurred
+            and type(conn).close_if_unusable_or_obsolete is _db_stock_close_check
+            and conn.autocommit == conn.settings_dict[_AUTOCOMMIT]
+        ):
+            conn.health_check_done = False
+        else:
+            conn.close_if_unusable_or_obsolete()
+
+
 cdef _send_request_started(signal, sender, environ):
     """Do what ``signal.send(sender=sender, environ=environ)`` does."""
     refs = _any_sender_refs(signal)
     if refs is None:
         signal.send(sender=sender, environ=environ)
         return
+    # The thread's connections, read once for fastdj.db's two receivers
+    # unless another receiver runs between them (it may open a connection).
+    wrappers = None
     for ref, weak in refs:
         receiver = ref() if weak else ref
-        if receiver is not None:
+        if receiver is None:
+            continue
+        if receiver is _db_close_old_connections:
+            if wrappers is None:
+                wrappers = _thread_wrappers()
+            _close_old_connections(wrappers)
+        elif receiver is _db_reset_queries:
+            if wrappers is None:
+                wrappers = _thread_wrappers()
+            _reset_queries(wrappers)
+        else:
             receiver(signal=signal, sender=sender, environ=environ)
+            wrappers = None
 
 
 cdef _send_request_finished(signal, sender):
@@ -128,7 +182,11 @@ cdef _send_request_finished(signal, sender):
         return
     for ref, weak in refs:
         receiver = ref() if weak else ref
-        if receiver is not None:
+        if receiver is None:
+            continue
+        if receiver is _db_close_old_connections:
+            _close_old_connections(_thread_wrappers())
+        else:
             receiver(signal=signal, sender=sender)
 
 
@@ -154,6 +212,9 @@ cdef _load_response_methods():
     global _http_response_iter, _status_lines
     global _base_has_header, _plain_content, _ResponseHeaders, _request_close
     global _base_get_host, _base_get_raw_host, _valid_hosts
+    global _db_reset_queries, _db_close_old_connections, _db_connections
+    global _db_stock_close_check
+    import fastdj.db as db_module
     from fastdj.http import request as request_module
     from fastdj.http.request import HttpRequest
     from fastdj.http.response import (
@@ -175,6 +236,10 @@ cdef _load_response_methods():
     _base_get_host = HttpRequest.get_host
     _base_get_raw_host = HttpRequest._get_raw_host
     _valid_hosts = request_module._valid_hosts
+    _db_reset_queries = db_module.reset_queries
+    _db_close_old_connections = db_module.close_old_connections
+    _db_connections = db_module.connections
+    _db_stock_close_check = db_module._stock_close_check
 
 
 # Body length -> its decimal text, for Content-Length: str(int) costs far

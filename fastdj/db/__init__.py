@@ -103,7 +103,19 @@ def close_old_connections(signal=None, sender=None, environ=None, **kwargs) -> N
     except AttributeError:
         wrappers = connections.all(initialized_only=True)
     for conn in wrappers:
-        if conn.connection is not None:
+        if conn.connection is None:
+            continue
+        if (
+            conn.close_at is None
+            and not conn.errors_occurred
+            and type(conn).close_if_unusable_or_obsolete is _stock_close_check
+            and conn.autocommit == conn.settings_dict["AUTOCOMMIT"]
+        ):
+            # All that close_if_unusable_or_obsolete() would do for a healthy,
+            # persistent connection, without its call (this runs twice per
+            # request).
+            conn.health_check_done = False
+        else:
             conn.close_if_unusable_or_obsolete()
 
 
@@ -111,6 +123,11 @@ def _databases_changed(*, setting, **kwargs) -> None:
     if setting == "DATABASES":
         connections.reset()
 
+
+# Imported last: the base backend imports names defined above.
+from fastdj.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
+
+_stock_close_check = BaseDatabaseWrapper.close_if_unusable_or_obsolete
 
 signals.request_started.connect(reset_queries)
 signals.request_started.connect(close_old_connections)

@@ -98,3 +98,36 @@ def test_health_check_runs_once_per_request(with_options, monkeypatch):
             with connection.cursor():
                 pass
         assert calls == [1]
+
+
+def test_overridden_close_check_is_called_on_each_request_signal(
+    with_options, monkeypatch
+):
+    # close_old_connections() checks a healthy persistent connection inline
+    # only when its wrapper keeps the stock close_if_unusable_or_obsolete().
+    calls = []
+    with with_options(CONN_MAX_AGE=None):
+        first = raw()
+        wrapper_class = type(connections["default"])
+        real = wrapper_class.close_if_unusable_or_obsolete
+
+        def spy(self):
+            calls.append(self.alias)
+            real(self)
+
+        monkeypatch.setattr(wrapper_class, "close_if_unusable_or_obsolete", spy)
+        request_started.send(sender=None)
+        request_finished.send(sender=None)
+        assert calls == ["default", "default"]
+        assert raw() is first
+
+
+def test_request_boundary_resets_the_health_check_of_a_kept_connection(
+    with_options,
+):
+    with with_options(CONN_MAX_AGE=None):
+        first = raw()
+        connection.health_check_done = True
+        request_finished.send(sender=None)
+        assert raw() is first
+        assert connection.health_check_done is False
