@@ -26,6 +26,22 @@ def test_server_side_binding_by_default(pg_db, option, client_side):
             assert cursor.fetchone() == (3,)
 
 
+@pytest.mark.parametrize("option", [None, False])
+def test_execute_fetchall_binds_as_the_connection_does(pg_db, option):
+    # Its reused cursor is psycopg's own class for server-side binding (one
+    # Python call fewer per query than fastdj's Cursor), ClientCursor else.
+    import psycopg
+
+    conf = dict(connection.settings_dict)
+    conf["OPTIONS"] = dict(conf["OPTIONS"])
+    if option is not None:
+        conf["OPTIONS"]["server_side_binding"] = option
+    with override_settings(DATABASES={"default": conf}):
+        assert connection.execute_fetchall("SELECT %s::int + %s", [1, 2]) == [(3,)]
+        expected = psycopg.Cursor if option is None else psycopg.ClientCursor
+        assert type(connection._fetch_cursor[1]) is expected
+
+
 def test_session_time_zone_and_aware_datetimes(pg_db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW TIME ZONE")

@@ -283,7 +283,9 @@ class BaseDatabaseWrapper:
         """
         if (
             self.execute_wrappers
-            or self.queries_logged
+            # queries_logged, without the property's call.
+            or self.force_debug_cursor
+            or settings.DEBUG
             or self._thread_ident != _thread.get_ident()
         ):
             with self.cursor() as cursor:
@@ -304,12 +306,17 @@ class BaseDatabaseWrapper:
         pair = self._fetch_cursor
         try:
             if pair is None or pair[0] is not raw:
-                pair = self._fetch_cursor = (raw, self.create_cursor())
+                pair = self._fetch_cursor = (raw, self._create_fetch_cursor())
             cursor = pair[1]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        except BaseException:
+        except BaseException as exc:
             self._fetch_cursor = None
+            if self._fetch_error_is_recoverable(exc):
+                # The general path's cursor knows how to recover from it.
+                with self.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
             # Translated as everywhere else: the wrapper raises fastdj's error.
             with self.wrap_database_errors:
                 raise
@@ -318,6 +325,19 @@ class BaseDatabaseWrapper:
             # query: let go of a big one now.
             self._fetch_cursor = None
         return rows
+
+    def _create_fetch_cursor(self):
+        """Return the driver cursor that execute_fetchall() reuses."""
+        return self.create_cursor()
+
+    def _fetch_error_is_recoverable(self, exc: BaseException) -> bool:
+        """Return True if the cursor()/execute() path recovers from ``exc``.
+
+        execute_fetchall() then runs its query again through that path.
+        Backends whose fetch cursor skips a recovery their cursor() does
+        say so here.
+        """
+        return False
 
     def make_debug_cursor(self, cursor):
         return backend_utils.CursorDebugWrapper(cursor, self)

@@ -65,15 +65,20 @@ class Cursor(Database.Cursor):
                 return _cursor_execute(self, query, params)
             return _cursor_execute(self, query, params, prepare=prepare, binary=binary)
         except Database.errors.FeatureNotSupported as exc:
-            conn = self.connection
-            if (
-                exc.diag.source_function != "RevalidateCachedQuery"
-                or conn.info.transaction_status != _IDLE
-            ):
+            if not _is_stale_plan_outside_transaction(exc, self.connection):
                 raise
         # DEALLOCATE ALL also empties psycopg's own record of the statements.
-        conn.execute("DEALLOCATE ALL")
+        self.connection.execute("DEALLOCATE ALL")
         return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+def _is_stale_plan_outside_transaction(exc: BaseException, conn) -> bool:
+    """Return True for Cursor's recoverable error: a stale plan, no transaction."""
+    return (
+        isinstance(exc, Database.errors.FeatureNotSupported)
+        and exc.diag.source_function == "RevalidateCachedQuery"
+        and conn.info.transaction_status == _IDLE
+    )
 
 
 _IDLE = Database.pq.TransactionStatus.IDLE
@@ -332,6 +337,18 @@ class DatabaseWrapper(BaseDatabaseWrapper):
                 name, scrollable=False, withhold=self.connection.autocommit
             )
         return self.connection.cursor()
+
+    def _create_fetch_cursor(self):
+        # psycopg's own class, whose execute() is one Python call fewer than
+        # Cursor's: execute_fetchall() asks _fetch_error_is_recoverable()
+        # about the one error Cursor recovers from.
+        raw = self.connection
+        if raw.cursor_factory is Cursor:
+            return Database.Cursor(raw)
+        return raw.cursor()
+
+    def _fetch_error_is_recoverable(self, exc: BaseException) -> bool:
+        return _is_stale_plan_outside_transaction(exc, self.connection)
 
     def chunked_cursor(self):
         """Return a server-side cursor: rows stream in fetchmany() chunks."""
