@@ -201,6 +201,7 @@ cdef dict _status_lines = None
 cdef object _base_has_header = None
 cdef object _plain_content = None
 cdef object _ResponseHeaders = None
+cdef object _base_setdefault = None
 cdef object _request_close = None
 cdef object _base_get_host = None
 cdef object _base_get_raw_host = None
@@ -211,6 +212,7 @@ cdef _load_response_methods():
     global _base_close, _base_wsgi_status, _base_wsgi_headers
     global _http_response_iter, _status_lines
     global _base_has_header, _plain_content, _ResponseHeaders, _request_close
+    global _base_setdefault
     global _base_get_host, _base_get_raw_host, _valid_hosts
     global _db_reset_queries, _db_close_old_connections, _db_connections
     global _db_stock_close_check
@@ -232,6 +234,7 @@ cdef _load_response_methods():
     _base_has_header = HttpResponseBase.has_header
     _plain_content = HttpResponse.content
     _ResponseHeaders = ResponseHeaders
+    _base_setdefault = HttpResponseBase.setdefault
     _request_close = HttpRequest.close
     _base_get_host = HttpRequest.get_host
     _base_get_raw_host = HttpRequest._get_raw_host
@@ -343,12 +346,12 @@ cdef str _DEBUG = "DEBUG"
 cdef str _HTTP_HOST = "HTTP_HOST"
 
 
-cdef class _CommonLayer(_Layer):
-    """The layer of a CommonMiddleware whose ``__call__`` is the stock one.
+cdef class _InlineLayer(_Layer):
+    """The layer of a stock fastdj middleware whose ``__call__`` runs in C.
 
-    ``call`` does what ``CommonMiddleware.__call__`` does, step for step (the
-    same attribute reads, the same settings, the same fallbacks to
-    process_request/process_response), without its Python frame; it calls
+    Its subclass's ``call`` does what the middleware's ``__call__`` does, step
+    for step (the same attribute reads, the same settings, the same fallbacks
+    to process_request/process_response), without its Python frame; it calls
     the layer inside directly when ``get_response`` is still that layer's.
     """
 
@@ -373,6 +376,19 @@ cdef class _CommonLayer(_Layer):
             elif isinstance(owner, ViewPath):
                 self.inner_view = owner
 
+    cdef object call_inner(self, request, get_response):
+        """Return ``get_response(request)``, the instance's get_response."""
+        if get_response is self.inner_handle:
+            if self.inner_layer is not None:
+                return self.inner_layer.call(request)
+            if self.inner_view is not None:
+                return self.inner_view.call(request)
+        return get_response(request)
+
+
+cdef class _CommonLayer(_InlineLayer):
+    """The layer of a CommonMiddleware whose ``__call__`` is the stock one."""
+
     cdef object call(self, request):
         instance = self.instance
         try:
@@ -384,16 +400,7 @@ cdef class _CommonLayer(_Layer):
                 and not _setting(self.settings, self.settings_dict, _PREPEND_WWW)
             ):
                 self.validate_host(request)
-                get_response = instance.get_response
-                if get_response is self.inner_handle:
-                    if self.inner_layer is not None:
-                        response = self.inner_layer.call(request)
-                    elif self.inner_view is not None:
-                        response = self.inner_view.call(request)
-                    else:
-                        response = get_response(request)
-                else:
-                    response = get_response(request)
+                response = self.call_inner(request, instance.get_response)
             else:
                 response = instance.process_request(request)
                 if not response:
@@ -445,18 +452,96 @@ cdef class _CommonLayer(_Layer):
         request.get_host()
 
 
+cdef str _NOSNIFF_KEY = "x-content-type-options"
+cdef tuple _NOSNIFF_ITEM = ("X-Content-Type-Options", "nosniff")
+cdef str _REFERRER_POLICY_KEY = "referrer-policy"
+cdef str _REFERRER_POLICY = "Referrer-Policy"
+cdef str _COOP_KEY = "cross-origin-opener-policy"
+cdef str _COOP = "Cross-Origin-Opener-Policy"
+
+
+cdef class _SecurityLayer(_InlineLayer):
+    """The layer of a SecurityMiddleware whose ``__call__`` is the stock one.
+
+    Without HSTS (which reads the request's scheme) and with the stock
+    process_response, the headers it would set with setdefault() go straight
+    into the response's header store, after the same "not already set" test;
+    a value is checked by ResponseHeaders' own __setitem__ the first time.
+    """
+
+    # The last SECURE_REFERRER_POLICY and SECURE_CROSS_ORIGIN_OPENER_POLICY
+    # (when str) and the header store items ResponseHeaders made of them: the
+    # same for every response, so later responses get the items as they are.
+    cdef object policy_source
+    cdef object policy_item
+    cdef object opener_source
+    cdef object opener_item
+
+    cdef object call(self, request):
+        instance = self.instance
+        try:
+            if instance._own_process_request and not instance.redirect:
+                response = self.call_inner(request, instance.get_response)
+            else:
+                response = instance.process_request(request)
+                if not response:
+                    response = instance.get_response(request)
+            if instance._own_process_response and not instance.sts_seconds:
+                headers = response.headers
+                if (
+                    type(headers) is _ResponseHeaders
+                    and type(response).setdefault is _base_setdefault
+                ):
+                    self.set_headers(instance, headers)
+                    return response
+            return instance.process_response(request, response)
+        except Exception as exc:
+            return self.response_for_exception(request, exc)
+
+    cdef set_headers(self, instance, headers):
+        cdef dict store = headers._store
+        if instance.content_type_nosniff and _NOSNIFF_KEY not in store:
+            store[_NOSNIFF_KEY] = _NOSNIFF_ITEM
+        policy = instance.referrer_policy
+        if policy and _REFERRER_POLICY_KEY not in store:
+            if policy is self.policy_source:
+                store[_REFERRER_POLICY_KEY] = self.policy_item
+            else:
+                headers[_REFERRER_POLICY] = _referrer_policy_value(policy)
+                if type(policy) is str:
+                    self.policy_source = policy
+                    self.policy_item = store[_REFERRER_POLICY_KEY]
+        opener = instance.cross_origin_opener_policy
+        if opener and _COOP_KEY not in store:
+            if opener is self.opener_source:
+                store[_COOP_KEY] = self.opener_item
+            else:
+                headers[_COOP] = opener
+                if type(opener) is str:
+                    self.opener_source = opener
+                    self.opener_item = store[_COOP_KEY]
+
+
 cdef object _common_call = None
+cdef object _security_call = None
+cdef object _referrer_policy_value = None
 
 
 cdef _Layer _layer_for(instance, response_for_exception, inner_handle):
     """Return the layer for a middleware instance built around inner_handle."""
-    global _common_call
+    global _common_call, _security_call, _referrer_policy_value
     if _common_call is None:
+        from fastdj.middleware import security
         from fastdj.middleware.common import CommonMiddleware
 
         _common_call = CommonMiddleware.__call__
-    if _unbound_call(instance) is _common_call:
+        _security_call = security.SecurityMiddleware.__call__
+        _referrer_policy_value = security.referrer_policy_value
+    call = _unbound_call(instance)
+    if call is _common_call:
         return _CommonLayer(instance, response_for_exception, inner_handle)
+    if call is _security_call:
+        return _SecurityLayer(instance, response_for_exception, inner_handle)
     return _Layer(instance, response_for_exception)
 
 

@@ -63,6 +63,17 @@ USE_X_FORWARDED_PORT = False
 # ("HTTP_X_FORWARDED_PROTO", "https").
 SECURE_PROXY_SSL_HEADER = None
 
+# SecurityMiddleware (fastdj.middleware.security), with Django's defaults.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_SECONDS = 0
+SECURE_REDIRECT_EXEMPT: list = []
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_HOST = None
+SECURE_SSL_REDIRECT = False
+
 WSGI_APPLICATION = None
 # Overrides the script prefix taken from SCRIPT_NAME (for reverse() behind a proxy).
 FORCE_SCRIPT_NAME = None
