@@ -1,6 +1,7 @@
 """The six TechEmpower tests as a Django 5.2 project: its ORM, templates, routing.
 
-Settings are configured here (minimal middleware: CommonMiddleware only), so the
+Settings are configured here (middleware: SecurityMiddleware and CommonMiddleware,
+as the fastdj project), so the
 module is the whole project: models, views, URLconf and the WSGI application.
 """
 
@@ -18,7 +19,10 @@ settings.configure(
     SECRET_KEY="e2e-benchmark-not-secret",
     ALLOWED_HOSTS=["*"],
     ROOT_URLCONF=__name__,
-    MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
+    MIDDLEWARE=[
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    ],
     INSTALLED_APPS=[],
     DATABASES=django_style_databases("django.db.backends.postgresql"),
     TEMPLATES=[

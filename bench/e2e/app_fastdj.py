@@ -1,7 +1,7 @@
 """The six TechEmpower tests as a fastdj project: its ORM, templates, routing.
 
-Also the project's URLconf (ROOT_URLCONF = "app_fastdj") and the home of its
-one custom middleware. Settings: fastdj_settings.py.
+Also the project's URLconf (ROOT_URLCONF = "app_fastdj"). Settings:
+fastdj_settings.py.
 """
 
 from __future__ import annotations
@@ -34,18 +34,6 @@ class Fortune(models.Model):
     class Meta:
         app_label = "e2e"
         db_table = "fortune"
-
-
-class SecurityHeadersMiddleware:
-    """Add the headers a production site sends on every response."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 def _one_world() -> dict:
