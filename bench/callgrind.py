@@ -60,7 +60,7 @@ void fastdj_cg_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
 def _middleware(twin, stack):
     import test_bench_middleware as bench
 
-    get_response, request = bench._fastdj_get_response(twin, 10)
+    get_response, request = bench._fastdj_get_response(twin, bench._middleware(10))
     assert get_response(request).content == b"Hello, world"
     return functools.partial(get_response, request)
 

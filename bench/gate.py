@@ -66,6 +66,7 @@ REFERENCES = ("fastdj-cy", "fastdj")
 DEFAULT_SELECTION = (
     "bench/test_bench_middleware.py::test_chain[0-*]",
     "bench/test_bench_middleware.py::test_chain[10-*]",
+    "bench/test_bench_middleware.py::test_stock[*]",
     "bench/test_bench_urls.py::test_resolve[10-missing-*]",
     "bench/test_bench_urls.py::test_resolve[100-middle-*]",
     "bench/test_bench_urls.py::test_resolve[1000-last-*]",

@@ -6,6 +6,10 @@ view, for fastdj with its Cython kernels (fastdj-cy), fastdj pure Python
 timing, from the same environ for each framework; the URLconf has a handful of
 routes and the view builds a small HttpResponse.
 
+Group "stock" runs the same request through SecurityMiddleware and
+CommonMiddleware, each framework's own (the first two of a Django
+startproject's MIDDLEWARE).
+
 Groups "floor-{n}" time the same pass-through middleware calling each other's
 bound ``__call__`` directly, with no handler and no exception conversion: the
 cost of the middleware's own Python code, which no chain can remove. The glue
@@ -116,7 +120,7 @@ def _middleware(n: int) -> list[str]:
     return [f"{__name__}.PassThrough{i}" for i in range(n)]
 
 
-def _fastdj_get_response(twin: str, n: int):
+def _fastdj_get_response(twin: str, middleware: list[str]):
     import fastdj.http
     import fastdj.urls
     from fastdj.core.handlers.base import BaseHandler
@@ -126,7 +130,7 @@ def _fastdj_get_response(twin: str, n: int):
     # setting_changed, drop the URL caches and recompile the route table later
     # with whichever twin is active then.
     settings.ROOT_URLCONF = _urlconf(f"_bench_mw_urls_{twin}", fastdj.urls, fastdj.http)
-    settings.MIDDLEWARE = _middleware(n)
+    settings.MIDDLEWARE = middleware
     with _accel.using(twin):
         handler = BaseHandler()
         handler.load_middleware()
@@ -136,7 +140,7 @@ def _fastdj_get_response(twin: str, n: int):
     return handler.get_response, request
 
 
-def _django_get_response(n: int):
+def _django_get_response(middleware: list[str]):
     import django.http
     import django.urls
     from django.conf import settings as dj_settings
@@ -146,7 +150,7 @@ def _django_get_response(n: int):
     dj_settings.ROOT_URLCONF = _urlconf(
         "_bench_mw_urls_django", django.urls, django.http
     )
-    dj_settings.MIDDLEWARE = _middleware(n)
+    dj_settings.MIDDLEWARE = middleware
     handler = BaseHandler()
     handler.load_middleware()
     request = WSGIRequest(_environ())
@@ -154,21 +158,42 @@ def _django_get_response(n: int):
     return handler.get_response, request
 
 
+def _get_response(contestant: str, middleware: list[str]):
+    if contestant == "django":
+        return _django_get_response(middleware)
+    twin = contestant.split("-")[1]
+    if twin not in _accel.available():
+        pytest.fail(f"twin {twin!r} is not built")
+    return _fastdj_get_response(twin, middleware)
+
+
 @pytest.mark.parametrize("contestant", CONTESTANTS)
 @pytest.mark.parametrize("n", SIZES)
 def test_chain(benchmark, n, contestant):
-    if contestant == "django":
-        get_response, request = _django_get_response(n)
-    else:
-        twin = contestant.split("-")[1]
-        if twin not in _accel.available():
-            pytest.fail(f"twin {twin!r} is not built")
-        get_response, request = _fastdj_get_response(twin, n)
+    get_response, request = _get_response(contestant, _middleware(n))
     benchmark.group = f"chain-{n}"
     benchmark.extra_info["contestant"] = contestant
     response = benchmark(get_response, request)
     assert response.status_code == 200
     assert response.content == b"Hello, world"
+
+
+@pytest.mark.parametrize("contestant", CONTESTANTS)
+def test_stock(benchmark, contestant):
+    # The first two middleware of a Django startproject, each framework's own:
+    # the Cython twin runs both stock __call__ methods as C layers.
+    package = "django" if contestant == "django" else "fastdj"
+    middleware = [
+        f"{package}.middleware.security.SecurityMiddleware",
+        f"{package}.middleware.common.CommonMiddleware",
+    ]
+    get_response, request = _get_response(contestant, middleware)
+    benchmark.group = "stock"
+    benchmark.extra_info["contestant"] = contestant
+    response = benchmark(get_response, request)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Length"] == "12"
 
 
 @pytest.mark.parametrize("n", SIZES)
