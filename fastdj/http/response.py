@@ -219,7 +219,14 @@ class ResponseHeaders(CaseInsensitiveMapping):
         return self._store.pop(key.lower(), default)
 
     def setdefault(self, key, value) -> None:
-        if key not in self:
+        # A name already found valid has its store key at hand: one dict
+        # lookup instead of a __contains__ call (SecurityMiddleware sets three
+        # headers this way on every response).
+        lower = _valid_names.get(key) if type(key) is str else None
+        if lower is None:
+            if key not in self:
+                self[key] = value
+        elif lower not in self._store:
             self[key] = value
 
 

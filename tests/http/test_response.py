@@ -569,3 +569,31 @@ def test_json_response_subclass_with_its_own_content_property():
 
     response = Upper({"k": "v"})
     assert response.content == b'{"K": "V"}'
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [("X-Seen", "1"), ("x-seen", "2"), ("X-SEEN", "3")],
+        [("Content-Type", "text/plain"), ("X-New-Name", "v")],
+        [(b"X-Bytes", "1"), ("x-bytes", "2")],
+        [("X-Seen", "é"), ("X-Other", b"raw")],
+        [("X-Bad\nName", "1")],
+        [("X-Seen", "bad\nvalue")],
+    ],
+)
+def test_headers_setdefault_same_as_django(calls):
+    # "X-Seen" is made a known-valid name first: setdefault() then takes its
+    # store key straight from that cache.
+    fd.HttpResponse()["X-Seen"] = "warm"
+
+    def run(module):
+        response = module.HttpResponse()
+        try:
+            for key, value in calls:
+                response.headers.setdefault(key, value)
+        except Exception as exc:  # compared by type below
+            return type(exc).__name__
+        return list(response.items())
+
+    assert run(fd) == run(dj)
