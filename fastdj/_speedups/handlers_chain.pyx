@@ -117,21 +117,22 @@ cdef object _db_stock_close_check = None
 cdef str _AUTOCOMMIT = "AUTOCOMMIT"
 
 
-cdef object _thread_wrappers():
+cdef tuple _thread_wrappers():
     try:
-        return _db_connections._initialized.wrappers
+        wrappers = _db_connections._initialized.wrappers
     except AttributeError:
-        return _db_connections.all(initialized_only=True)
+        wrappers = _db_connections.all(initialized_only=True)
+    return wrappers if type(wrappers) is tuple else tuple(wrappers)
 
 
-cdef _reset_queries(wrappers):
+cdef _reset_queries(tuple wrappers):
     for conn in wrappers:
         log = conn.queries_log
         if log:
             log.clear()
 
 
-cdef _close_old_connections(wrappers):
+cdef _close_old_connections(tuple wrappers):
     for conn in wrappers:
         if conn.connection is None:
             continue
@@ -154,7 +155,7 @@ cdef _send_request_started(signal, sender, environ):
         return
     # The thread's connections, read once for fastdj.db's two receivers
     # unless another receiver runs between them (it may open a connection).
-    wrappers = None
+    cdef tuple wrappers = None
     for ref, weak in refs:
         receiver = ref() if weak else ref
         if receiver is None:
