@@ -284,6 +284,31 @@ def loaded_state_class(db):
     return cls
 
 
+_MISSING = object()
+
+
+def _set_other_kwargs(instance, cls, opts, kwargs) -> None:
+    """Set Model.__init__'s keywords left after the fields: properties, or
+    other names of fields; any other name is a TypeError."""
+    property_names = opts._property_names
+    unexpected = ()
+    for prop, value in kwargs.items():
+        if prop in property_names:
+            if value is not DEFERRED:
+                setattr(instance, prop, value)
+        else:
+            try:
+                opts.get_field(prop)
+            except FieldDoesNotExist:
+                unexpected += (prop,)
+            else:
+                if value is not DEFERRED:
+                    setattr(instance, prop, value)
+    if unexpected:
+        names = ", ".join(repr(n) for n in unexpected)
+        raise TypeError(f"{cls.__name__}() got unexpected keyword arguments: {names}")
+
+
 class Model(metaclass=ModelBase):
     """Base class of every model."""
 
@@ -292,6 +317,28 @@ class Model(metaclass=ModelBase):
         opts = self._meta
         _setattr = setattr
         _DEFERRED = DEFERRED
+        plain = opts._plain_init
+        if (
+            plain is not None
+            and not args
+            and not signals.pre_init.receivers
+            and not signals.post_init.receivers
+        ):
+            # What the general path below does when every field is a plain
+            # column and no init signal has a receiver (sending to none does
+            # nothing): one keyword or default per field, in field order.
+            self._state = ModelState()
+            for attname, field in plain[0]:
+                val = kwargs.pop(attname, _MISSING)
+                if val is _MISSING:
+                    val = field.get_default()
+                if val is not _DEFERRED:
+                    _setattr(self, attname, val)
+            if kwargs:
+                _set_other_kwargs(self, cls, opts, kwargs)
+            if plain[1]:
+                super().__init__()
+            return
         if opts.abstract:
             raise TypeError("Abstract models cannot be instantiated.")
         signals.pre_init.send(sender=cls, args=args, kwargs=kwargs)
@@ -345,25 +392,7 @@ class Model(metaclass=ModelBase):
                 _setattr(self, field.attname, val)
 
         if kwargs:
-            property_names = opts._property_names
-            unexpected = ()
-            for prop, value in kwargs.items():
-                if prop in property_names:
-                    if value is not _DEFERRED:
-                        _setattr(self, prop, value)
-                else:
-                    try:
-                        opts.get_field(prop)
-                    except FieldDoesNotExist:
-                        unexpected += (prop,)
-                    else:
-                        if value is not _DEFERRED:
-                            _setattr(self, prop, value)
-            if unexpected:
-                names = ", ".join(repr(n) for n in unexpected)
-                raise TypeError(
-                    f"{cls.__name__}() got unexpected keyword arguments: {names}"
-                )
+            _set_other_kwargs(self, cls, opts, kwargs)
         super().__init__()
         signals.post_init.send(sender=cls, instance=self)
 

@@ -49,6 +49,7 @@ _FORWARD_CACHES = (
     "fields_map",
     "_field_name_cache",
     "db_returning_fields",
+    "_plain_init",
 )
 _REVERSE_CACHES = ("related_objects", "fields_map", "_relation_tree")
 
@@ -458,6 +459,34 @@ class Options:
             and c.condition is None
             and not c.contains_expressions
         ]
+
+    @cached_property
+    def _plain_init(self):
+        """Return what Model.__init__'s keyword-only fast path needs, or None.
+
+        That is ``((attname, field), ...)`` for every field, and whether the
+        ``__init__`` after Model's in the MRO is more than object's. None when
+        the model is abstract or a field is a relation or has no column
+        (those take Model.__init__'s general path).
+        """
+        from fastdj.db.models.base import Model
+
+        if self.abstract:
+            return None
+        fields = self.fields
+        for field in fields:
+            if (
+                field.is_relation
+                and field.many_to_one
+                or field.one_to_one
+                or field.column is None
+            ):
+                return None
+        next_init = super(Model, self.model).__init__
+        return (
+            tuple((field.attname, field) for field in fields),
+            next_init is not object.__init__,
+        )
 
     @cached_property
     def _property_names(self):

@@ -382,3 +382,84 @@ def test_setup_populates_installed_apps():
         "True",
         "['Gadget', 'Widget']",
     ]
+
+
+def test_keyword_init_fast_path_applies_to_plain_models_only():
+    # Model.__init__ takes a keyword-only path when every field is a plain
+    # column; a relation sends the model down the general path.
+    assert Author._meta._plain_init is not None
+    assert Everything._meta._plain_init is not None
+    assert Book._meta._plain_init is None
+    assert Profile._meta._plain_init is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"char": "c", "big": 7},
+        {"big": 7, "char": "c", "maybe": True},
+        {"flt": 1.5, "nope": 1},
+        {"pk": 9, "char": "x"},
+    ],
+)
+def test_keyword_init_matches_django_with_defaults(kwargs):
+    def fields(obj):
+        values = _fields_of(obj)
+        values.pop("uid")  # a callable default: a new UUID each time
+        return values
+
+    got = _outcome(lambda: fields(Everything(**kwargs)))
+    want = _outcome(lambda: fields(dj_models.Everything(**kwargs)))
+    assert got == want
+
+
+def test_keyword_init_sends_init_signals_to_receivers():
+    from fastdj.db.models import signals
+
+    seen = []
+
+    def pre(sender, args, kwargs, **extra):
+        seen.append(("pre", sender, args, dict(kwargs)))
+
+    def post(sender, instance, **extra):
+        seen.append(("post", sender, instance.name))
+
+    signals.pre_init.connect(pre, sender=Author)
+    signals.post_init.connect(post, sender=Author)
+    try:
+        Author(name="n", age=3)
+    finally:
+        signals.pre_init.disconnect(pre, sender=Author)
+        signals.post_init.disconnect(post, sender=Author)
+    assert seen == [
+        ("pre", Author, (), {"name": "n", "age": 3}),
+        ("post", Author, "n"),
+    ]
+    # Without receivers nothing is sent, and the instance is the same.
+    assert _fields_of(Author(name="n", age=3))["age"] == 3
+
+
+def test_keyword_init_leaves_deferred_fields_unset():
+    from fastdj.db.models.base import DEFERRED
+
+    author = Author(id=1, name=DEFERRED)
+    assert "name" not in author.__dict__
+    assert author.get_deferred_fields() == {"name"}
+
+
+def test_keyword_init_calls_a_mixin_init_after_model():
+    class Tracking:
+        def __init__(self):
+            self.tracked = True
+            super().__init__()
+
+    class Tracked(models.Model, Tracking):
+        label = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = APP
+
+    assert Tracked._meta._plain_init[1] is True
+    tracked = Tracked(label="x")
+    assert tracked.tracked is True and tracked.label == "x"
+    assert Author._meta._plain_init[1] is False
