@@ -89,6 +89,7 @@ cdef object _ForNode = ForNode
 cdef object _IncludeNode = IncludeNode
 cdef object _TemplateLiteral = TemplateLiteral
 cdef str _PROGRAM_ATTR = "_fastdj_cy_program"
+cdef str _FORLOOP = "forloop"
 
 
 cdef class _Expr:
@@ -285,7 +286,7 @@ cdef int _render_loop_into(
     cdef list dicts
     cdef tuple body_prog
     cdef Py_ssize_t i, len_values, last, num_loopvars, len_item
-    cdef bint unpack
+    cdef bint unpack, keep_forloop
     values = _resolve(_expr_of(node.sequence), context, True)
     if values is None:
         values = []
@@ -306,20 +307,25 @@ cdef int _render_loop_into(
     # while its own loop runs.
     body_prog = _program(body)
     dicts = context.dicts
-    loop_dict = {"parentloop": parentloop}
-    dicts[len(dicts) - 1]["forloop"] = loop_dict
+    # A body of text and variables that do not name it cannot see
+    # ``forloop``: it is neither made nor counted then.
+    keep_forloop = _may_read_forloop(body_prog)
+    if keep_forloop:
+        loop_dict = {"parentloop": parentloop}
+        dicts[len(dicts) - 1]["forloop"] = loop_dict
     last = len_values - 1
     i = 0
     for item in values:
-        PyDict_SetItem(loop_dict, "counter0", i)
-        PyDict_SetItem(loop_dict, "counter", i + 1)
-        PyDict_SetItem(loop_dict, "revcounter", len_values - i)
-        PyDict_SetItem(loop_dict, "revcounter0", last - i)
-        # first/last change twice per loop: when the dict already holds
-        # the value (the same bool object), a lookup is cheaper than a store
-        # and leaves the same dict.
-        _set_bool(loop_dict, "first", i == 0)
-        _set_bool(loop_dict, "last", i == last)
+        if keep_forloop:
+            PyDict_SetItem(loop_dict, "counter0", i)
+            PyDict_SetItem(loop_dict, "counter", i + 1)
+            PyDict_SetItem(loop_dict, "revcounter", len_values - i)
+            PyDict_SetItem(loop_dict, "revcounter0", last - i)
+            # first/last change twice per loop: when the dict already holds
+            # the value (the same bool object), a lookup is cheaper than a
+            # store and leaves the same dict.
+            _set_bool(loop_dict, "first", i == 0)
+            _set_bool(loop_dict, "last", i == last)
         if unpack:
             try:
                 len_item = len(item)
@@ -354,6 +360,30 @@ cdef int _render_loop_into(
             _render_program_into(out, body_prog, context)
         i += 1
     return 0
+
+
+cdef bint _may_read_forloop(tuple prog):
+    """Return False if no op of ``prog`` can read ``forloop`` from the context.
+
+    Text cannot; a variable can only through its own name or a variable
+    filter argument. Any tag may (an include, a custom tag, ifchanged...).
+    """
+    cdef _Op op
+    cdef _Expr expr
+    for item in prog:
+        op = <_Op>item
+        if op.kind == OP_TEXT:
+            continue
+        if op.kind != OP_VAR:
+            return True
+        expr = op.expr
+        if expr.lookups is not None and expr.lookups[0] == _FORLOOP:
+            return True
+        for flt in expr.filters:
+            for is_var, _ in (<tuple>flt)[1]:
+                if is_var:
+                    return True
+    return False
 
 
 cdef inline int _set_bool(dict d, str key, bint flag) except -1:

@@ -80,6 +80,17 @@ LOOPS = [
     "{% endfor %}",
     "{% for r in rows %}{% if forloop.first %}[{% endif %}{{ r.id }}"
     "{% if forloop.last %}]{% endif %}{% endfor %}",
+    # The Cython twin keeps no forloop for a body of text and variables that
+    # do not name it; these read it through a variable, a filter argument,
+    # after an inner loop that needs none, and through tags.
+    "{% for r in rows %}{{ forloop.counter0 }}:{{ forloop.revcounter }},{% endfor %}",
+    "{% for r in rows %}{{ r.id|add:forloop.counter }},{% endfor %}",
+    "{% for r in rows %}{% for c in cols %}{{ c }}{% endfor %}"
+    "{{ forloop.counter }};{% endfor %}",
+    "{% for r in rows %}{% ifchanged r.id %}{{ r.id }}{% endifchanged %}"
+    "{% cycle 'a' 'b' %}{% endfor %}",
+    "{% for r in rows %}{{ forloop.missing }}{{ r.message|default:forloop.first }}"
+    "{% endfor %}",
 ]
 
 
