@@ -107,9 +107,10 @@ cdef inline tuple _any_sender_refs(signal):
 
 
 # fastdj.db's own request-boundary receivers, run here as C loops instead of
-# three Python calls per request (set with the response methods below). They
-# do what fastdj.db.reset_queries() and close_old_connections() do; tests run
-# both twins against the same connections to keep them in step.
+# three Python calls per request (set by _load_db_receivers() when the first
+# WSGIEntry is built; until then every receiver is called). They do what
+# fastdj.db.reset_queries() and close_old_connections() do; tests run both
+# twins against the same connections to keep them in step.
 cdef object _db_reset_queries = None
 cdef object _db_close_old_connections = None
 cdef object _db_connections = None
@@ -215,9 +216,6 @@ cdef _load_response_methods():
     global _base_has_header, _plain_content, _ResponseHeaders, _request_close
     global _base_setdefault
     global _base_get_host, _base_get_raw_host, _valid_hosts
-    global _db_reset_queries, _db_close_old_connections, _db_connections
-    global _db_stock_close_check
-    import fastdj.db as db_module
     from fastdj.http import request as request_module
     from fastdj.http.request import HttpRequest
     from fastdj.http.response import (
@@ -240,6 +238,13 @@ cdef _load_response_methods():
     _base_get_host = HttpRequest.get_host
     _base_get_raw_host = HttpRequest._get_raw_host
     _valid_hosts = request_module._valid_hosts
+
+
+cdef _load_db_receivers():
+    global _db_reset_queries, _db_close_old_connections, _db_connections
+    global _db_stock_close_check
+    import fastdj.db as db_module
+
     _db_reset_queries = db_module.reset_queries
     _db_close_old_connections = db_module.close_old_connections
     _db_connections = db_module.connections
@@ -1011,6 +1016,8 @@ cdef class WSGIEntry:
         self.prefix_value = _LocalValue(script_prefixes)
         if _base_close is None:
             _load_response_methods()
+        if _db_connections is None:
+            _load_db_receivers()
         owner = getattr(get_response, "__self__", None)
         if (
             isinstance(owner, RequestEntry)
