@@ -64,6 +64,57 @@ cdef extern from *:
 cdef object _MISSING = object()
 
 
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject:
+        unsigned int tp_version_tag
+    unsigned long Py_TPFLAGS_VALID_VERSION_TAG
+    bint PyType_HasFeature(PyTypeObject *tp, unsigned long feature)
+
+
+cdef inline unsigned int _version_tag(object cls):
+    """Return the version tag of the type ``cls``, or 0 while it has none."""
+    if PyType_HasFeature(<PyTypeObject *>cls, Py_TPFLAGS_VALID_VERSION_TAG):
+        return (<PyTypeObject *>cls).tp_version_tag
+    return 0
+
+
+@cython.final
+cdef class _Stock:
+    """Whether a class's attribute ``name`` is still ``value`` (not overridden).
+
+    Reading a class attribute from C walks the metaclass and the class's MRO
+    (about 120 instructions, and several cache lines that a request touches
+    nowhere else). The answer for the last class asked is kept with that
+    class's version tag: CPython gives a class a new tag whenever it or one
+    of its bases changes, so an override added later (a subclass assigned a
+    method, a monkeypatched base) is seen on the next request. Classes with
+    their own metaclass are always asked, as the tag does not cover it.
+    """
+
+    cdef str name
+    cdef object value
+    cdef object last
+    cdef unsigned int tag
+    cdef bint answer
+
+    def __cinit__(self, str name, value):
+        self.name = name
+        self.value = value
+
+    cdef bint of(self, cls):
+        """Return ``getattr(cls, name, <missing>) is value``."""
+        cdef unsigned int tag
+        if cls is self.last and self.tag != 0 and _version_tag(cls) == self.tag:
+            return self.answer
+        tag = _version_tag(cls) if type(cls) is type else 0
+        answer = getattr(cls, self.name, _MISSING) is self.value
+        if tag != 0 and _version_tag(cls) == tag:
+            self.last = cls
+            self.tag = tag
+            self.answer = answer
+        return answer
+
+
 cdef object _settings_dict(settings):
     """Return the cache dict of a LazySettings proxy, or None for anything else.
 
@@ -93,7 +144,7 @@ cdef str _RENDER = "render"
 cdef str _URLCONF = "urlconf"
 cdef str _FILE_TO_STREAM = "file_to_stream"
 cdef str _COOKIES = "_cookies"
-cdef object _signal_send = Signal.send
+cdef _Stock _plain_send = _Stock("send", Signal.send)
 
 
 # Signal.send() of a plain Signal whose receivers all take any sender: the
@@ -101,7 +152,7 @@ cdef object _signal_send = Signal.send
 # are called from here with plain keywords, without building the list of
 # results, which no caller here reads. Anything else goes through send().
 cdef inline tuple _any_sender_refs(signal):
-    if type(signal).send is _signal_send and not signal._dead_receivers:
+    if _plain_send.of(type(signal)) and not signal._dead_receivers:
         return signal._for_any_sender
     return None
 
@@ -114,7 +165,7 @@ cdef inline tuple _any_sender_refs(signal):
 cdef object _db_reset_queries = None
 cdef object _db_close_old_connections = None
 cdef object _db_connections = None
-cdef object _db_stock_close_check = None
+cdef _Stock _db_stock_close_check = None
 cdef str _AUTOCOMMIT = "AUTOCOMMIT"
 
 
@@ -140,7 +191,7 @@ cdef _close_old_connections(tuple wrappers):
         if (
             conn.close_at is None
             and not conn.errors_occurred
-            and type(conn).close_if_unusable_or_obsolete is _db_stock_close_check
+            and _db_stock_close_check.of(type(conn))
             and conn.autocommit == conn.settings_dict[_AUTOCOMMIT]
         ):
             conn.health_check_done = False
@@ -176,7 +227,7 @@ cdef _send_request_started(signal, sender, environ):
 
 cdef _send_request_finished(signal, sender):
     """Do what ``signal.send(sender=sender)`` does."""
-    if type(signal).send is _signal_send and not signal.receivers:
+    if _plain_send.of(type(signal)) and not signal.receivers:
         return
     refs = _any_sender_refs(signal)
     if refs is None:
@@ -195,27 +246,27 @@ cdef _send_request_finished(signal, sender):
 # The response methods the body and the entry do inline for a response that
 # keeps them (set when the first WSGIEntry is built: fastdj.http imports
 # the handlers, not the other way round).
-cdef object _base_close = None
-cdef object _base_wsgi_status = None
-cdef object _base_wsgi_headers = None
-cdef object _http_response_iter = None
+cdef _Stock _stock_close = None
+cdef _Stock _stock_wsgi_status = None
+cdef _Stock _stock_wsgi_headers = None
+cdef _Stock _stock_iter = None
 cdef dict _status_lines = None
-cdef object _base_has_header = None
-cdef object _plain_content = None
+cdef _Stock _stock_has_header = None
+cdef _Stock _stock_content = None
 cdef object _ResponseHeaders = None
-cdef object _base_setdefault = None
+cdef _Stock _stock_setdefault = None
 cdef object _request_close = None
-cdef object _base_get_host = None
-cdef object _base_get_raw_host = None
+cdef _Stock _stock_get_host = None
+cdef _Stock _stock_get_raw_host = None
 cdef dict _valid_hosts = None
 
 
 cdef _load_response_methods():
-    global _base_close, _base_wsgi_status, _base_wsgi_headers
-    global _http_response_iter, _status_lines
-    global _base_has_header, _plain_content, _ResponseHeaders, _request_close
-    global _base_setdefault
-    global _base_get_host, _base_get_raw_host, _valid_hosts
+    global _stock_close, _stock_wsgi_status, _stock_wsgi_headers
+    global _stock_iter, _status_lines
+    global _stock_has_header, _stock_content, _ResponseHeaders, _request_close
+    global _stock_setdefault
+    global _stock_get_host, _stock_get_raw_host, _valid_hosts
     from fastdj.http import request as request_module
     from fastdj.http.request import HttpRequest
     from fastdj.http.response import (
@@ -225,18 +276,18 @@ cdef _load_response_methods():
         ResponseHeaders,
     )
 
-    _base_close = HttpResponseBase.close
-    _base_wsgi_status = HttpResponseBase.wsgi_status
-    _base_wsgi_headers = HttpResponseBase.wsgi_headers
-    _http_response_iter = HttpResponse.__iter__
+    _stock_close = _Stock("close", HttpResponseBase.close)
+    _stock_wsgi_status = _Stock("wsgi_status", HttpResponseBase.wsgi_status)
+    _stock_wsgi_headers = _Stock("wsgi_headers", HttpResponseBase.wsgi_headers)
+    _stock_iter = _Stock("__iter__", HttpResponse.__iter__)
     _status_lines = _STATUS_LINES
-    _base_has_header = HttpResponseBase.has_header
-    _plain_content = HttpResponse.content
+    _stock_has_header = _Stock("has_header", HttpResponseBase.has_header)
+    _stock_content = _Stock("content", HttpResponse.content)
     _ResponseHeaders = ResponseHeaders
-    _base_setdefault = HttpResponseBase.setdefault
+    _stock_setdefault = _Stock("setdefault", HttpResponseBase.setdefault)
     _request_close = HttpRequest.close
-    _base_get_host = HttpRequest.get_host
-    _base_get_raw_host = HttpRequest._get_raw_host
+    _stock_get_host = _Stock("get_host", HttpRequest.get_host)
+    _stock_get_raw_host = _Stock("_get_raw_host", HttpRequest._get_raw_host)
     _valid_hosts = request_module._valid_hosts
 
 
@@ -248,7 +299,9 @@ cdef _load_db_receivers():
     _db_reset_queries = db_module.reset_queries
     _db_close_old_connections = db_module.close_old_connections
     _db_connections = db_module.connections
-    _db_stock_close_check = db_module._stock_close_check
+    _db_stock_close_check = _Stock(
+        "close_if_unusable_or_obsolete", db_module._stock_close_check
+    )
 
 
 # Body length -> its decimal text, for Content-Length: str(int) costs far
@@ -270,7 +323,7 @@ cdef str _length_text(length):
 
 cdef object _body_length(response):
     """Return len(response.content), without joining a one-chunk body."""
-    if getattr(type(response), "content", None) is _plain_content:
+    if _stock_content.of(type(response)):
         container = response._container
         if type(container) is list and len(<list>container) == 1:
             chunk = (<list>container)[0]
@@ -370,7 +423,7 @@ cdef class _InlineLayer(_Layer):
     def __init__(self, get_response, response_for_exception, inner_handle):
         from fastdj.conf import settings
 
-        if _base_close is None:
+        if _stock_close is None:
             _load_response_methods()
         self.settings = settings
         self.settings_dict = _settings_dict(settings)
@@ -415,7 +468,7 @@ cdef class _CommonLayer(_InlineLayer):
                 instance._own_process_response
                 and response.status_code != 404
                 and not response.streaming
-                and type(response).has_header is _base_has_header
+                and _stock_has_header.of(type(response))
             ):
                 headers = response.headers
                 if type(headers) is _ResponseHeaders:
@@ -442,8 +495,8 @@ cdef class _CommonLayer(_InlineLayer):
         cdef dict cache = self.settings_dict
         cls = type(request)
         if (
-            cls.get_host is _base_get_host
-            and cls._get_raw_host is _base_get_raw_host
+            _stock_get_host.of(cls)
+            and _stock_get_raw_host.of(cls)
             and not _setting(settings, cache, _USE_X_FORWARDED_HOST)
         ):
             meta = request.META
@@ -496,7 +549,7 @@ cdef class _SecurityLayer(_InlineLayer):
                 headers = response.headers
                 if (
                     type(headers) is _ResponseHeaders
-                    and type(response).setdefault is _base_setdefault
+                    and _stock_setdefault.of(type(response))
                 ):
                     self.set_headers(instance, headers)
                     return response
@@ -597,7 +650,7 @@ def build_chain(inner, middleware, response_for_exception, not_used=None):
     )
 
 
-cdef object _base_resolve = None
+cdef _Stock _stock_resolve = None
 cdef object _ResolverMatch = None
 cdef object _new_object = object.__new__
 
@@ -610,13 +663,13 @@ cdef object _resolve(resolver, path):
     here, exactly as resolve() builds it, without resolve()'s Python frame;
     anything else (a miss, a lazy path, another resolver) goes to resolve().
     """
-    global _base_resolve, _ResolverMatch
-    if _base_resolve is None:
+    global _stock_resolve, _ResolverMatch
+    if _stock_resolve is None:
         from fastdj.urls.resolvers import ResolverMatch, URLResolver
 
-        _base_resolve = URLResolver.resolve
+        _stock_resolve = _Stock("resolve", URLResolver.resolve)
         _ResolverMatch = ResolverMatch
-    if type(path) is str and type(resolver).resolve is _base_resolve:
+    if type(path) is str and _stock_resolve.of(type(resolver)):
         table = resolver._table
         if table is not None and resolver._root:
             found = table.match(path)
@@ -953,13 +1006,13 @@ cdef class _ResponseBody:
 
     def __iter__(self):
         response = self.response
-        if type(response).__iter__ is _http_response_iter:
+        if _stock_iter.of(type(response)):
             return iter(response._container)
         return iter(response)
 
     def close(self):
         response = self.response
-        if type(response).close is not _base_close:
+        if not _stock_close.of(type(response)):
             response.close()
             return
         closers = response._resource_closers
@@ -1014,7 +1067,7 @@ cdef class WSGIEntry:
         self.settings_dict = _settings_dict(settings)
         self.request_started = request_started
         self.prefix_value = _LocalValue(script_prefixes)
-        if _base_close is None:
+        if _stock_close is None:
             _load_response_methods()
         if _db_connections is None:
             _load_db_receivers()
@@ -1072,7 +1125,7 @@ cdef class WSGIEntry:
             # standard status without a custom reason, and no cookies.
             status = None
             if (
-                cls.wsgi_status is _base_wsgi_status
+                _stock_wsgi_status.of(cls)
                 and response._reason_phrase is None
             ):
                 status_code = response.status_code
@@ -1080,7 +1133,7 @@ cdef class WSGIEntry:
                     status = _status_lines.get(status_code)
             if status is None:
                 status = response.wsgi_status()
-            if cls.wsgi_headers is _base_wsgi_headers and not _lookup(
+            if _stock_wsgi_headers.of(cls) and not _lookup(
                 response, _COOKIES, None
             ):
                 headers = list(response.headers._store.values())
@@ -1110,3 +1163,4 @@ def call_wsgi_entry(handler, environ, start_response, /):
     call without a Python frame.
     """
     return handler._wsgi_entry(environ, start_response)
+

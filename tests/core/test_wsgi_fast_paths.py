@@ -39,7 +39,19 @@ def plain(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("upload", with_upload), path("plain", plain)]
+# The response class the "patched" view returns; each test sets its own.
+RESPONSE_CLASS = [HttpResponse]
+
+
+def patched(request):
+    return RESPONSE_CLASS[0](b"ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("upload", with_upload),
+    path("plain", plain),
+    path("patched", patched),
+]
 
 
 @pytest.fixture
@@ -150,3 +162,93 @@ def test_inline_response_init_checks_the_content_type():
     assert response["Content-Type"] == "text/plain; name=\u00e9"
     response = HttpResponse(b"x", content_type="text/plain; name=\u20ac")
     assert response["Content-Type"].startswith("=?utf-8?")
+
+
+def _patch_iter(cls, calls):
+    cls.__iter__ = lambda self: iter([b"patched"])
+    return lambda status, headers, body: body == b"patched"
+
+
+def _patch_close(cls, calls):
+    def close(self):
+        calls.append("close")
+        HttpResponseBase.close(self)
+
+    cls.close = close
+    return lambda status, headers, body: calls == ["close"]
+
+
+def _patch_wsgi_status(cls, calls):
+    cls.wsgi_status = lambda self: "299 Patched"
+    return lambda status, headers, body: status == "299 Patched"
+
+
+def _patch_wsgi_headers(cls, calls):
+    cls.wsgi_headers = lambda self: [("X-Patched", "1")]
+    return lambda status, headers, body: headers == [("X-Patched", "1")]
+
+
+def _patch_has_header(cls, calls):
+    # CommonMiddleware then believes Content-Length is set already.
+    cls.has_header = lambda self, header: True
+    return lambda status, headers, body: "Content-Length" not in dict(headers)
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [_patch_iter, _patch_close, _patch_wsgi_status, _patch_wsgi_headers,
+     _patch_has_header],
+)
+def test_a_method_assigned_after_a_request_is_used(app, patch):
+    # The Cython entry remembers that a response class keeps the stock
+    # methods; an assignment to the class afterwards must be seen at once.
+    class Response(HttpResponse):
+        pass
+
+    RESPONSE_CLASS[0] = Response
+    try:
+        server = Server(app)
+        status, headers, body = server(environ("/patched"))
+        assert (status, body) == ("200 OK", b"ok")
+        assert ("Content-Length", "2") in headers
+        calls = []
+        check = patch(Response, calls)
+        assert check(*server(environ("/patched")))
+    finally:
+        RESPONSE_CLASS[0] = HttpResponse
+
+
+def test_a_base_method_patched_after_a_request_is_used(app, monkeypatch):
+    server = Server(app)
+    assert server(environ("/plain"))[0] == "200 OK"
+    calls = []
+    base_close = HttpResponseBase.close
+
+    def close(self):
+        calls.append(type(self))
+        base_close(self)
+
+    monkeypatch.setattr(HttpResponseBase, "close", close)
+    assert server(environ("/plain"))[0] == "200 OK"
+    assert calls == [HttpResponse]
+
+
+def test_get_host_assigned_after_a_request_is_used(app):
+    from fastdj.http.request import WSGIRequest
+
+    class Request(WSGIRequest):
+        pass
+
+    app.request_class = Request
+    app.load_middleware()
+    server = Server(app)
+    assert server(environ("/plain"))[0] == "200 OK"
+    hosts = []
+
+    def get_host(self):
+        hosts.append(self.path)
+        return WSGIRequest.get_host(self)
+
+    Request.get_host = get_host
+    assert server(environ("/plain"))[0] == "200 OK"
+    assert hosts == ["/plain"]
