@@ -15,6 +15,7 @@ import copy
 from collections import namedtuple
 from itertools import chain, islice
 
+from fastdj import _accel
 from fastdj.core import exceptions
 from fastdj.core.exceptions import FieldDoesNotExist, FieldError
 from fastdj.db import DEFAULT_DB_ALIAS, connections
@@ -371,7 +372,8 @@ def _run_entry(entry, params, connection, db) -> list:
         return []
     if entry.has_extra_select:
         rows = [row[: entry.col_count] for row in rows]
-    kernel = _rowplan.rows_kernel()
+    # _rowplan.rows_kernel() without its two calls: this runs per query.
+    kernel = _accel._active["rows"]
     last = entry.last_plan
     if last is not None and last[0] is kernel and last[1] is connection:
         return kernel.materialize(rows, last[2])

@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from fastdj import _accel
+
 from fastdj.db.models.sql import _compile, _shapes
 from tests.db.conftest import create_tables, django_create_tables, django_drop_tables
 
@@ -129,7 +131,8 @@ def kernels():
 def kernel(request, monkeypatch):
     """Make the shape cache use one twin; start from an empty cache."""
     module = dict(kernels())[request.param]
-    monkeypatch.setattr(_shapes, "sql_kernel", lambda: module)
+    # The active "sql" kernel, which sql_kernel() and get_cache() read.
+    monkeypatch.setitem(_accel._active, "sql", module)
     _shapes.get_cache().clear()
     yield module
     _shapes.get_cache().clear()

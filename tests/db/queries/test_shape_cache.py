@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fastdj import _accel
 from fastdj.db import NotSupportedError, connection
 from fastdj.db.models import Count, F, Q, Sum, Value
 from fastdj.db.models.functions import ExtractYear
@@ -464,7 +465,7 @@ def test_generated_trees_match_django(twin_name, sqlite_db, oracle, monkeypatch)
     from .conftest import populate
 
     module = dict(KERNELS)[twin_name]
-    monkeypatch.setattr(_shapes, "sql_kernel", lambda: module)
+    monkeypatch.setitem(_accel._active, "sql", module)
     _shapes.get_cache().clear()
     create_tables(*m.MODELS)
     populate(m)

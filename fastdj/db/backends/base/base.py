@@ -32,6 +32,12 @@ _FETCH_CURSOR_MAX_ROWS = 100
 
 logger = logging.getLogger("fastdj.db.backends.base")
 
+# The settings proxy's cache of the settings read so far (override_settings
+# empties it, the same dict): execute_fetchall() reads DEBUG there on every
+# query rather than through the proxy's __getattr__ hook.
+_settings_cache = object.__getattribute__(settings, "__dict__")
+_MISSING = object()
+
 
 class BaseDatabaseWrapper:
     """Represent a database connection.
@@ -281,11 +287,14 @@ class BaseDatabaseWrapper:
         the wrapper's own thread runs it, one driver cursor per connection is
         reused instead of a CursorWrapper and a new driver cursor per query.
         """
+        debug = _settings_cache.get("DEBUG", _MISSING)
+        if debug is _MISSING:
+            debug = settings.DEBUG
         if (
             self.execute_wrappers
             # queries_logged, without the property's call.
             or self.force_debug_cursor
-            or settings.DEBUG
+            or debug
             or self._thread_ident != _thread.get_ident()
         ):
             with self.cursor() as cursor:

@@ -59,7 +59,8 @@ def get_cache(kernel=None):
     There is one cache per kernel module.
     """
     if kernel is None:
-        kernel = sql_kernel()
+        # _accel.kernel("sql") without the call: this runs per query.
+        kernel = _accel._active["sql"]
     cache = _CACHES.get(kernel)
     if cache is None:
         cache = _CACHES[kernel] = kernel.ShapeCache(2048)
