@@ -282,15 +282,19 @@ def per_op(ir_n: int, ir_0: int, n: int) -> float:
     return (ir_n - ir_0) / n
 
 
-def build_control(directory: Path) -> str | None:
-    """Compile the start/stop library into ``directory``; return its path, or
-    None when there is no C compiler or no valgrind/callgrind.h."""
+def build_control(directory: Path, source: Path | None = None) -> str | None:
+    """Compile a callgrind control library into ``directory``; return its path,
+    or None when there is no C compiler or no valgrind/callgrind.h.
+
+    ``source`` is its C file (default: the start/stop library).
+    """
     compiler = shutil.which(os.environ.get("CC", "cc"))
     if compiler is None:
         return None
-    source = directory / "cgcontrol.c"
-    library = directory / "cgcontrol.so"
-    source.write_text(_CONTROL_C)
+    if source is None:
+        source = directory / "cgcontrol.c"
+        source.write_text(_CONTROL_C)
+    library = source.with_suffix(".so")
     done = subprocess.run(
         [compiler, "-shared", "-fPIC", "-O1", "-o", str(library), str(source)],
         capture_output=True,

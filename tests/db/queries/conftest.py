@@ -8,7 +8,6 @@ import os
 import pytest
 
 from fastdj import _accel
-
 from fastdj.db.models.sql import _compile, _shapes
 from tests.db.conftest import create_tables, django_create_tables, django_drop_tables
 
