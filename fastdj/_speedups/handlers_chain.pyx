@@ -22,7 +22,7 @@ import types
 cimport cython
 from cpython.method cimport PyMethod_Check, PyMethod_GET_FUNCTION, PyMethod_GET_SELF
 from cpython.object cimport PyObject
-from cpython.ref cimport Py_XDECREF
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
 from fastdj.core import signals
@@ -653,10 +653,72 @@ def build_chain(inner, middleware, response_for_exception, not_used=None):
 cdef _Stock _stock_resolve = None
 cdef object _ResolverMatch = None
 cdef object _new_object = object.__new__
+# The byte offsets in a ResolverMatch of its slots func, args, kwargs,
+# captured_kwargs, _compiled and _path, and the class's version tag when they
+# were read: a match built here gets its slots written directly (six generic
+# setattr calls cost about 150 instructions each). Any change to the class
+# (a slot's descriptor replaced) changes the tag, and the match is then built
+# with setattr.
+cdef Py_ssize_t[6] _match_offsets
+cdef unsigned int _match_tag = 0
+cdef tuple _MATCH_SLOTS = ("func", "args", "kwargs", "captured_kwargs", "_compiled", "_path")
 
 
-cdef object _resolve(resolver, path):
-    """Return ``resolver.resolve(path)``.
+cdef extern from "structmember.h":
+    ctypedef struct PyMemberDef:
+        Py_ssize_t offset
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef *d_member
+
+
+cdef _load_match_slots():
+    global _match_tag
+    cdef Py_ssize_t i
+    cdef unsigned int tag
+    # A class attribute lookup gives the class a version tag if it has none.
+    member_type = type(getattr(_ResolverMatch, "func"))
+    tag = _version_tag(_ResolverMatch)
+    for i in range(6):
+        descr = _ResolverMatch.__dict__.get(_MATCH_SLOTS[i])
+        if type(descr) is not member_type:
+            return
+        _match_offsets[i] = (<PyMemberDescrObject *>descr).d_member.offset
+    if tag != 0 and _version_tag(_ResolverMatch) == tag:
+        _match_tag = tag
+
+
+cdef inline void _set_slot(object obj, Py_ssize_t offset, object value):
+    cdef PyObject **slot = <PyObject **>((<char *><PyObject *>obj) + offset)
+    cdef PyObject *old = slot[0]
+    Py_INCREF(value)
+    slot[0] = <PyObject *>value
+    Py_XDECREF(old)
+
+
+cdef object _build_match(func, args, kwargs, captured, compiled, path):
+    """Return a ResolverMatch as the route table's matches are built."""
+    match = _new_object(_ResolverMatch)
+    if _match_tag == 0 or _version_tag(_ResolverMatch) != _match_tag:
+        _load_match_slots()
+    if _match_tag != 0 and _version_tag(_ResolverMatch) == _match_tag:
+        _set_slot(match, _match_offsets[0], func)
+        _set_slot(match, _match_offsets[1], args)
+        _set_slot(match, _match_offsets[2], kwargs)
+        _set_slot(match, _match_offsets[3], captured)
+        _set_slot(match, _match_offsets[4], compiled)
+        _set_slot(match, _match_offsets[5], path)
+        return match
+    match.func = func
+    match.args = args
+    match.kwargs = kwargs
+    match.captured_kwargs = captured
+    match._compiled = compiled
+    match._path = path
+    return match
+
+
+cdef tuple _resolve(resolver, path):
+    """Return ``resolver.resolve(path)`` and its func, args and kwargs.
 
     For a root URLResolver that keeps URLResolver.resolve and has compiled
     its route table, a path the table matches gets its ResolverMatch built
@@ -675,15 +737,11 @@ cdef object _resolve(resolver, path):
             found = table.match(path)
             if found is not None:
                 compiled, args, kwargs, captured = <tuple>found
-                match = _new_object(_ResolverMatch)
-                match.func = compiled.func
-                match.args = args
-                match.kwargs = kwargs
-                match.captured_kwargs = captured
-                match._compiled = compiled
-                match._path = path
-                return match
-    return resolver.resolve(path)
+                func = compiled.func
+                match = _build_match(func, args, kwargs, captured, compiled, path)
+                return match, func, args, kwargs
+    match = resolver.resolve(path)
+    return match, match.func, match.args, match.kwargs
 
 
 cdef class ViewPath:
@@ -758,11 +816,10 @@ Return the response for ``request``; exceptions become responses."""
             self.set_urlconf(urlconf)
             if urlconf is None:
                 urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
-        match = _resolve(self.resolver_for(urlconf), request.path_info)
+        match, callback, args, kwargs = _resolve(
+            self.resolver_for(urlconf), request.path_info
+        )
         request.resolver_match = match
-        callback = match.func
-        args = match.args
-        kwargs = match.kwargs
 
         response = None
         methods = self.view_middleware

@@ -47,10 +47,19 @@ def patched(request):
     return RESPONSE_CLASS[0](b"ok", content_type="text/plain")
 
 
+MATCHES: list = []
+
+
+def matched(request, pk, extra):
+    MATCHES.append(request.resolver_match)
+    return HttpResponse(b"ok")
+
+
 urlpatterns = [
     path("upload", with_upload),
     path("plain", plain),
     path("patched", patched),
+    path("matched/<int:pk>", matched, {"extra": 1}, name="matched"),
 ]
 
 
@@ -252,3 +261,37 @@ def test_get_host_assigned_after_a_request_is_used(app):
     Request.get_host = get_host
     assert server(environ("/plain"))[0] == "200 OK"
     assert hosts == ["/plain"]
+
+
+def _match_fields(match):
+    return (
+        match.func,
+        match.args,
+        match.kwargs,
+        match.captured_kwargs,
+        match.route,
+        match.url_name,
+        match.view_name,
+    )
+
+
+def test_the_resolver_match_equals_resolve_before_and_after_a_class_change(
+    app, monkeypatch
+):
+    # The Cython view path writes a match's slots directly while the class is
+    # unchanged; a change to ResolverMatch must not change what it holds.
+    from fastdj.urls import resolve
+    from fastdj.urls.resolvers import ResolverMatch
+
+    MATCHES.clear()
+    server = Server(app)
+    assert server(environ("/matched/6"))[0] == "200 OK"
+    assert server(environ("/matched/7"))[0] == "200 OK"
+    monkeypatch.setattr(ResolverMatch, "marker", True, raising=False)
+    assert server(environ("/matched/8"))[0] == "200 OK"
+    expected = [_match_fields(resolve(f"/matched/{pk}", __name__)) for pk in (6, 7, 8)]
+    assert [_match_fields(m) for m in MATCHES] == expected
+    assert (MATCHES[2].kwargs, MATCHES[2].captured_kwargs) == (
+        {"pk": 8, "extra": 1},
+        {"pk": 8},
+    )
