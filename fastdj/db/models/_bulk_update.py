@@ -55,17 +55,25 @@ _ARRAY_TYPES = frozenset(
 _ARRAY_TYPE_PREFIXES = ("varchar(", "numeric(")
 
 
-def update_batch(queryset, fields, batch, connection) -> int:
-    """Run one bulk_update batch of ``queryset``; return the matched row count."""
-    pks = [obj.pk for obj in batch]
+def update_batch(queryset, fields, batch, pks, connection) -> int:
+    """Run one bulk_update batch of ``queryset``; return the matched row count.
+
+    ``pks`` are the primary keys of the objects in ``batch``, in order.
+    """
     if queryset._key != ():
         # Filtered or Query-backed: its own WHERE joins the statement.
         return _general(queryset, fields, batch, pks)
     pk_field = queryset.model._meta.pk
-    arrays_sql = _arrays_sql(queryset.model, fields, connection)
-    if arrays_sql:
-        params = _array_params(fields, batch, pk_field, connection)
+    arrays = _arrays_sql(queryset.model, fields, connection)
+    if arrays:
+        arrays_sql, db_types = arrays
+        params = _array_params(fields, batch, pks, pk_field, connection)
         if params is not None:
+            ops = connection.ops
+            params = [
+                ops.bulk_update_array_param(db_type, column)
+                for db_type, column in zip(db_types, params, strict=True)
+            ]
             return _execute(queryset.db, connection, arrays_sql, params)
         return _general(queryset, fields, batch, pks)
     params = _case_params(fields, batch, pks, pk_field, connection)
@@ -100,32 +108,35 @@ def _array_column(field, connection) -> bool:
 
 
 def _arrays_sql(model, fields, connection):
+    """Return (array SQL, column db types, pk first), or False where arrays
+    do not apply."""
     key = (model, tuple(f.attname for f in fields), connection.vendor)
-    sql_text = _SHAPES.get(key)
-    if sql_text is None:
+    shape = _SHAPES.get(key)
+    if shape is None:
+        columns = (model._meta.pk, *fields)
         sql_text = connection.ops.bulk_update_from_arrays_sql(model, fields)
-        if not sql_text or not all(
-            _array_column(f, connection) for f in (model._meta.pk, *fields)
-        ):
-            sql_text = False
-        _remember(key, sql_text)
-    return sql_text
+        if sql_text and all(_array_column(f, connection) for f in columns):
+            shape = (sql_text, tuple(f.db_type(connection) for f in columns))
+        else:
+            shape = False
+        _remember(key, shape)
+    return shape
 
 
-def _array_params(fields, batch, pk_field, connection):
+def _array_params(fields, batch, pks, pk_field, connection):
     """Return [pks, values of field 1, ...] as lists, or None for an expression."""
     seen = set()
     objs = []
-    for obj in batch:
-        if obj.pk not in seen:
-            seen.add(obj.pk)
+    unique_pks = []
+    for obj, pk in zip(batch, pks, strict=True):
+        if pk not in seen:
+            seen.add(pk)
             objs.append(obj)
+            unique_pks.append(pk)
     arrays = [
         [
-            pk_field.get_db_prep_value(
-                pk_field.get_prep_value(obj.pk), connection, True
-            )
-            for obj in objs
+            pk_field.get_db_prep_value(pk_field.get_prep_value(pk), connection, True)
+            for pk in unique_pks
         ]
     ]
     for field in fields:

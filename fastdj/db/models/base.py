@@ -709,10 +709,10 @@ class Model(metaclass=ModelBase):
         )
 
     def _prepare_related_fields_for_save(self, operation_name, fields=None) -> None:
-        for field in self._meta.concrete_fields:
+        for field in self._meta._concrete_relation_fields:
             if fields and field not in fields:
                 continue
-            if not (field.is_relation and field.is_cached(self)):
+            if not field.is_cached(self):
                 continue
             obj = getattr(self, field.name, None)
             if not obj:

@@ -43,6 +43,7 @@ DEFAULT_NAMES = (
 _FORWARD_CACHES = (
     "fields",
     "concrete_fields",
+    "_concrete_relation_fields",
     "local_concrete_fields",
     "many_to_many",
     "_forward_fields_map",
@@ -319,6 +320,11 @@ class Options:
     @cached_property
     def concrete_fields(self):
         return tuple(f for f in self.fields if f.concrete)
+
+    @cached_property
+    def _concrete_relation_fields(self):
+        # The fields Model._prepare_related_fields_for_save() looks at.
+        return tuple(f for f in self.concrete_fields if f.is_relation)
 
     @cached_property
     def local_concrete_fields(self):

@@ -1123,6 +1123,9 @@ class QuerySet:
             prepare = getattr(obj, "_prepare_related_fields_for_save", None)
             if prepare is not None:
                 prepare(operation_name="bulk_update", fields=fields)
+        # After the preparation, which may set a primary key that is a
+        # relation from its related object.
+        pks = [obj.pk for obj in objs]
         from fastdj.db import transaction
         from fastdj.db.models._bulk_update import update_batch
 
@@ -1130,12 +1133,21 @@ class QuerySet:
         connection = _connections()[self.db]
         max_batch = max(connection.ops.bulk_batch_size(["pk", "pk", *fields], objs), 1)
         batch_size = min(batch_size, max_batch) if batch_size else max_batch
-        batches = [objs[i : i + batch_size] for i in range(0, len(objs), batch_size)]
-        if len(batches) == 1:
+        starts = range(0, len(objs), batch_size)
+        if len(starts) == 1:
             # One statement is atomic by itself: no transaction round trips.
-            return update_batch(self, fields, batches[0], connection)
+            return update_batch(self, fields, objs, pks, connection)
         with transaction.atomic(using=self.db, savepoint=False):
-            return sum(update_batch(self, fields, b, connection) for b in batches)
+            return sum(
+                update_batch(
+                    self,
+                    fields,
+                    objs[i : i + batch_size],
+                    pks[i : i + batch_size],
+                    connection,
+                )
+                for i in starts
+            )
 
     bulk_update.alters_data = True
 

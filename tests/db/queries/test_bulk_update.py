@@ -47,6 +47,15 @@ CASES = [
         ),
     ),
     (
+        "negative_and_large_ints",
+        _twice(
+            lambda M, E, r: M.Item.objects.bulk_update(
+                _items(M, [2, 3, 5], a=lambda i: (-1) ** i * (2**31 - 1 - i - r)),
+                ["a"],
+            )
+        ),
+    ),
+    (
         "null_values",
         _twice(
             lambda M, E, r: M.Item.objects.bulk_update(
@@ -245,3 +254,18 @@ def test_not_null_violation_raises_and_changes_nothing(data):
         "python basics",
         "advanced db",
     ]
+
+
+def test_postgresql_sends_int_arrays_as_array_literals():
+    from fastdj.db.backends.postgresql.operations import DatabaseOperations
+
+    ops = DatabaseOperations(connection=None)
+    assert ops.bulk_update_array_param("integer", [3, -1, 2**40]) == (
+        "{3,-1,1099511627776}"
+    )
+    assert ops.bulk_update_array_param("bigint", [7]) == "{7}"
+    # Anything else is the list, for psycopg to adapt element by element.
+    assert ops.bulk_update_array_param("integer", [1, None]) == [1, None]
+    assert ops.bulk_update_array_param("integer", [True, 2]) == [True, 2]
+    assert ops.bulk_update_array_param("text", ["a", "b"]) == ["a", "b"]
+    assert ops.bulk_update_array_param("numeric(5, 2)", [1]) == [1]

@@ -230,6 +230,14 @@ class BaseDatabaseOperations:
         """
         return None
 
+    def bulk_update_array_param(self, db_type: str, values: list):
+        """Return the parameter carrying ``values`` as an array of ``db_type``.
+
+        One per column of bulk_update_from_arrays_sql()'s statement; the
+        default is the list itself, which the driver adapts to an array.
+        """
+        return values
+
     def insert_statement(self, on_conflict=None) -> str:
         return "INSERT INTO"
 
