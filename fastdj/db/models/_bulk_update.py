@@ -32,7 +32,8 @@ from fastdj.db.models.sql.constants import ROW_COUNT
 __all__ = ["update_batch"]
 
 # (model, attnames, batch length, vendor) -> CASE SQL, or False for "never";
-# (model, attnames, vendor) -> array SQL, or False where arrays do not apply.
+# (model, attnames, vendor) -> (array SQL, column db types), or False where
+# arrays do not apply.
 _SHAPES: dict = {}
 _SHAPES_MAX = 1024
 
@@ -108,8 +109,8 @@ def _array_column(field, connection) -> bool:
 
 
 def _arrays_sql(model, fields, connection):
-    """Return (array SQL, column db types, pk first), or False where arrays
-    do not apply."""
+    """Return (the array SQL, its columns' db types, primary key first), or
+    False where arrays do not apply."""
     key = (model, tuple(f.attname for f in fields), connection.vendor)
     shape = _SHAPES.get(key)
     if shape is None:
