@@ -71,7 +71,7 @@ cdef extern from "Python.h":
     bint PyType_HasFeature(PyTypeObject *tp, unsigned long feature)
 
 
-cdef inline unsigned int _version_tag(object cls):
+cdef inline unsigned int _version_tag(object cls) noexcept:
     """Return the version tag of the type ``cls``, or 0 while it has none."""
     if PyType_HasFeature(<PyTypeObject *>cls, Py_TPFLAGS_VALID_VERSION_TAG):
         return (<PyTypeObject *>cls).tp_version_tag
@@ -104,6 +104,7 @@ cdef class _Stock:
     cdef bint of(self, cls):
         """Return ``getattr(cls, name, <missing>) is value``."""
         cdef unsigned int tag
+        cdef bint answer
         if cls is self.last and self.tag != 0 and _version_tag(cls) == self.tag:
             return self.answer
         tag = _version_tag(cls) if type(cls) is type else 0
