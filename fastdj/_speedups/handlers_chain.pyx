@@ -655,13 +655,14 @@ cdef _Stock _stock_resolve = None
 cdef object _ResolverMatch = None
 cdef object _new_object = object.__new__
 # The byte offsets in a ResolverMatch of its slots func, args, kwargs,
-# captured_kwargs, _compiled and _path, and the class's version tag when they
-# were read: a match built here gets its slots written directly (six generic
-# setattr calls cost about 150 instructions each). Any change to the class
-# (a slot's descriptor replaced) changes the tag, and the match is then built
-# with setattr.
+# captured_kwargs, _compiled and _path, read for the class's version tag
+# _match_tag: while the tag is unchanged, a match built here gets its slots
+# written directly (six generic setattr calls cost about 150 instructions
+# each). _match_direct is False when a slot's descriptor is not a plain
+# member (replaced on the class): the match is then built with setattr.
 cdef Py_ssize_t[6] _match_offsets
 cdef unsigned int _match_tag = 0
+cdef bint _match_direct = False
 cdef tuple _MATCH_SLOTS = ("func", "args", "kwargs", "captured_kwargs", "_compiled", "_path")
 
 
@@ -673,19 +674,26 @@ cdef extern from "structmember.h":
 
 
 cdef _load_match_slots():
-    global _match_tag
+    global _match_tag, _match_direct
     cdef Py_ssize_t i
     cdef unsigned int tag
     # A class attribute lookup gives the class a version tag if it has none.
     member_type = type(getattr(_ResolverMatch, "func"))
     tag = _version_tag(_ResolverMatch)
+    direct = True
     for i in range(6):
         descr = _ResolverMatch.__dict__.get(_MATCH_SLOTS[i])
         if type(descr) is not member_type:
-            return
+            direct = False
+            break
         _match_offsets[i] = (<PyMemberDescrObject *>descr).d_member.offset
+    # Remembered only for a tag that held while the slots were read.
     if tag != 0 and _version_tag(_ResolverMatch) == tag:
         _match_tag = tag
+        _match_direct = direct
+    else:
+        _match_tag = 0
+        _match_direct = False
 
 
 cdef inline void _set_slot(object obj, Py_ssize_t offset, object value):
@@ -701,7 +709,7 @@ cdef object _build_match(func, args, kwargs, captured, compiled, path):
     match = _new_object(_ResolverMatch)
     if _match_tag == 0 or _version_tag(_ResolverMatch) != _match_tag:
         _load_match_slots()
-    if _match_tag != 0 and _version_tag(_ResolverMatch) == _match_tag:
+    if _match_direct and _version_tag(_ResolverMatch) == _match_tag:
         _set_slot(match, _match_offsets[0], func)
         _set_slot(match, _match_offsets[1], args)
         _set_slot(match, _match_offsets[2], kwargs)

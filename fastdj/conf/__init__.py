@@ -171,3 +171,10 @@ class LazySettings:
 
 
 settings = LazySettings()
+
+# The proxy's own __dict__, where ``settings.NAME`` finds a value once read
+# (LazySettings.__getattr__ stores it there; a change to settings empties it,
+# the same dict). A read through the proxy always passes its __getattr__ hook,
+# which costs several dict lookups: the settings read on every request or
+# query are taken from here, falling back to the proxy when not cached.
+_settings_cache = object.__getattribute__(settings, "__dict__")

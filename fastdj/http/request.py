@@ -18,7 +18,7 @@ from itertools import chain
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.parse import urlencode as _urlencode
 
-from fastdj.conf import settings
+from fastdj.conf import _settings_cache, settings
 from fastdj.core.exceptions import (
     BadRequest,
     DisallowedHost,
@@ -56,12 +56,6 @@ __all__ = [
     "validate_host",
 ]
 
-# The LazySettings proxy's own __dict__, where ``settings.NAME`` finds a value
-# once read (LazySettings.__getattr__ stores it there and forgets it when the
-# setting changes). A read through the proxy always passes its __getattr__
-# hook, which costs several dict lookups; the few settings read on every
-# request are taken from here, falling back to the proxy when not cached.
-_settings_cache = object.__getattribute__(settings, "__dict__")
 _MISSING = object()
 
 host_validation_re = re.compile(
@@ -225,7 +219,7 @@ class HttpRequest:
         """Return the host, validated against ALLOWED_HOSTS (DisallowedHost)."""
         # _get_raw_host() without its call for the usual request: a Host
         # header and no X-Forwarded-Host to honour.
-        # Settings read from the proxy's cache when there (see _settings_cache).
+        # Settings read from the proxy's cache when there (fastdj.conf).
         cache = _settings_cache
         host = None
         if type(self)._get_raw_host is _base_get_raw_host:

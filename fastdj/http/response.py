@@ -19,7 +19,7 @@ from http.client import responses
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from urllib.parse import urlsplit
 
-from fastdj.conf import settings
+from fastdj.conf import _settings_cache, settings
 from fastdj.core import signals
 from fastdj.core.exceptions import DisallowedRedirect
 from fastdj.core.serializers.json import DjangoJSONEncoder
@@ -956,8 +956,6 @@ class JsonResponse(HttpResponse):
 
 
 _JSON_CONTENT_TYPE = ("Content-Type", "application/json")
-# The proxy's cache of settings already read (see fastdj.http.request).
-_settings_cache = object.__getattribute__(settings, "__dict__")
 
 
 def _json_encoder():

@@ -480,14 +480,8 @@ class Options:
         if self.abstract:
             return None
         fields = self.fields
-        for field in fields:
-            if (
-                field.is_relation
-                and field.many_to_one
-                or field.one_to_one
-                or field.column is None
-            ):
-                return None
+        if any(field.is_relation or field.column is None for field in fields):
+            return None
         next_init = super(Model, self.model).__init__
         return (
             tuple((field.attname, field) for field in fields),

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from fastdj.conf import settings
+from fastdj.conf import _settings_cache, settings
 from fastdj.core.exceptions import ImproperlyConfigured
 from fastdj.db import utils as db_utils
 from fastdj.db.backends import utils as backend_utils
@@ -32,10 +32,6 @@ _FETCH_CURSOR_MAX_ROWS = 100
 
 logger = logging.getLogger("fastdj.db.backends.base")
 
-# The settings proxy's cache of the settings read so far (override_settings
-# empties it, the same dict): execute_fetchall() reads DEBUG there on every
-# query rather than through the proxy's __getattr__ hook.
-_settings_cache = object.__getattribute__(settings, "__dict__")
 _MISSING = object()
 
 
