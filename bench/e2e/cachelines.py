@@ -11,7 +11,7 @@ request alone. The simulated last-level cache has this machine's L2 size
 (``--ll``): what a core keeps to itself.
 
 Usage: python bench/e2e/cachelines.py [--apps bare,falcon,fastdj]
-           [--requests N] [--ll BYTES] [--top K] ENDPOINT [ENDPOINT ...]
+           [--requests N] [--ll BYTES] [--top K] [--keep DIR] ENDPOINT [ENDPOINT ...]
 
 ENDPOINT is a path such as /plaintext or "/queries?queries=20". The apps need
 the hello_world database (setup_db.py). Needs valgrind and a C compiler.
@@ -116,7 +116,8 @@ def totals(text: str) -> dict[str, int]:
 def measure(app: str, endpoint: str, args, control: str, directory: Path) -> dict:
     """Return the per-request counts of one app and endpoint."""
     module, extra_env = APPS[app]
-    out = directory / f"{app}.out"
+    safe = endpoint.strip("/").replace("/", "_").replace("?", "_").replace("=", "")
+    out = (args.keep or directory) / f"{app}-{safe or 'root'}.out"
     env = {**os.environ, **extra_env, "PYTHONHASHSEED": "0"}
     cmd = [
         "valgrind",
@@ -181,8 +182,17 @@ def main(argv: list[str]) -> int:
         default=0,
         help="also print the K functions with most code-line misses",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="write the callgrind output files to this folder "
+        "(APP-ENDPOINT.out, for callgrind_annotate) instead of a temporary one",
+    )
     args = parser.parse_args(argv)
     apps = args.apps.split(",")
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
     unknown = [a for a in apps if a not in APPS]
     if unknown or args.requests <= 0:
         parser.error(f"unknown apps {unknown} (have {sorted(APPS)}) or requests <= 0")

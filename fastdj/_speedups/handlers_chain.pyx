@@ -20,10 +20,13 @@ Same names, signatures and behaviour as the pure module. The speed comes from:
 import types
 
 cimport cython
+from cpython.dict cimport PyDict_GetItemWithError, PyDict_Next, PyDict_Size
+from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.method cimport PyMethod_Check, PyMethod_GET_FUNCTION, PyMethod_GET_SELF
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ_CHAR
 
 from fastdj.core import signals
 from fastdj.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
@@ -65,6 +68,7 @@ cdef object _MISSING = object()
 
 
 cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object text)
     ctypedef struct PyTypeObject:
         unsigned int tp_version_tag
     unsigned long Py_TPFLAGS_VALID_VERSION_TAG
@@ -170,10 +174,31 @@ cdef _Stock _db_stock_close_check = None
 cdef str _AUTOCOMMIT = "AUTOCOMMIT"
 
 
+cdef dict _db_connections_dict = None
+# connections._initialized.wrappers, the thread's initialised connections:
+# a threading.local read through the generic attribute path twice a request.
+cdef _LocalValue _db_initialized = None
+cdef str _INITIALIZED = "_initialized"
+cdef str _WRAPPERS = "wrappers"
+
+
 cdef tuple _thread_wrappers():
-    try:
-        wrappers = _db_connections._initialized.wrappers
-    except AttributeError:
+    global _db_initialized
+    cdef PyObject *found = NULL
+    wrappers = _MISSING
+    if _db_connections_dict is not None:
+        found = PyDict_GetItemWithError(_db_connections_dict, _INITIALIZED)
+    if found is not NULL:
+        # The handler replaces its local when its connections are redefined.
+        if _db_initialized is None or _db_initialized.local is not <object>found:
+            _db_initialized = _LocalValue(<object>found, _WRAPPERS)
+        wrappers = _db_initialized.get(_MISSING)
+    else:
+        try:
+            wrappers = _db_connections._initialized.wrappers
+        except AttributeError:
+            pass
+    if wrappers is _MISSING:
         wrappers = _db_connections.all(initialized_only=True)
     return wrappers if type(wrappers) is tuple else tuple(wrappers)
 
@@ -294,15 +319,34 @@ cdef _load_response_methods():
 
 cdef _load_db_receivers():
     global _db_reset_queries, _db_close_old_connections, _db_connections
+    global _db_connections_dict
     global _db_stock_close_check
     import fastdj.db as db_module
 
     _db_reset_queries = db_module.reset_queries
     _db_close_old_connections = db_module.close_old_connections
     _db_connections = db_module.connections
+    _db_connections_dict = getattr(_db_connections, "__dict__", None)
+    if type(_db_connections_dict) is not dict:
+        _db_connections_dict = None
     _db_stock_close_check = _Stock(
         "close_if_unusable_or_obsolete", db_module._stock_close_check
     )
+
+
+cdef list _values_list(store):
+    """Return ``list(store.values())``; a dict's is filled in one C loop."""
+    cdef Py_ssize_t pos = 0, i = 0
+    cdef PyObject *key
+    cdef PyObject *value
+    if type(store) is not dict:
+        return list(store.values())
+    cdef list values = PyList_New(PyDict_Size(store))
+    while PyDict_Next(store, &pos, &key, &value):
+        Py_INCREF(<object>value)
+        PyList_SET_ITEM(values, i, <object>value)
+        i += 1
+    return values
 
 
 # Body length -> its decimal text, for Content-Length: str(int) costs far
@@ -896,10 +940,14 @@ cdef extern from "Python.h":
 
 cdef object _thread_local_type = None
 cdef str _VALUE = "value"
+cdef str _SCRIPT_NAME = "SCRIPT_NAME"
+cdef str _SCRIPT_URL = "SCRIPT_URL"
+cdef str _REDIRECT_URL = "REDIRECT_URL"
+cdef str _SLASH = "/"
 
 
 cdef class _LocalValue:
-    """``local.value`` of a threading.local, read and written in its dict.
+    """``local.<name>`` of a threading.local, read and written in its dict.
 
     ``local.value = x`` finds the calling thread's dict of the local on each
     access (a lookup in the thread state's dict, then the generic attribute
@@ -912,17 +960,19 @@ cdef class _LocalValue:
     """
 
     cdef readonly object local
+    cdef str name
     cdef bint plain
     cdef object owner
     cdef dict values
 
-    def __init__(self, local):
+    def __init__(self, local, str name):
         global _thread_local_type
         if _thread_local_type is None:
             import threading
 
             _thread_local_type = threading.local
         self.local = local
+        self.name = name
         self.plain = type(local) is _thread_local_type
 
     cdef dict _thread_values(self):
@@ -940,24 +990,31 @@ cdef class _LocalValue:
             self.owner = <object>owner
         return self.values
 
-    cdef set(self, value):
-        """Do ``local.value = value``."""
+    cdef get(self, default):
+        """Return ``getattr(local, name, default)``."""
         cdef dict values = self._thread_values()
         if values is None:
-            self.local.value = value
+            return getattr(self.local, self.name, default)
+        return values.get(self.name, default)
+
+    cdef set(self, value):
+        """Do ``setattr(local, name, value)``."""
+        cdef dict values = self._thread_values()
+        if values is None:
+            setattr(self.local, self.name, value)
         else:
-            values[_VALUE] = value
+            values[self.name] = value
 
     cdef clear(self):
-        """Do ``del local.value``, if it is set."""
+        """Do ``delattr(local, name)``, if it is set."""
         cdef dict values = self._thread_values()
         if values is None:
             try:
-                del self.local.value
+                delattr(self.local, self.name)
             except AttributeError:
                 pass
         else:
-            values.pop(_VALUE, None)
+            values.pop(self.name, None)
 
 
 cdef class _UrlconfReset:
@@ -968,7 +1025,7 @@ cdef class _UrlconfReset:
 
     def __init__(self, urlconfs):
         self.urlconfs = urlconfs
-        self.value = _LocalValue(urlconfs)
+        self.value = _LocalValue(urlconfs, _VALUE)
 
     def __call__(self):
         self.value.clear()
@@ -1132,7 +1189,7 @@ cdef class WSGIEntry:
         self.settings = settings
         self.settings_dict = _settings_dict(settings)
         self.request_started = request_started
-        self.prefix_value = _LocalValue(script_prefixes)
+        self.prefix_value = _LocalValue(script_prefixes, _VALUE)
         if _stock_close is None:
             _load_response_methods()
         if _db_connections is None:
@@ -1144,6 +1201,37 @@ cdef class WSGIEntry:
         ):
             self.entry = owner
 
+    cdef object _script_prefix(self, environ):
+        """Return the script prefix of ``environ``, ending with "/"."""
+        cdef PyObject *found
+        cdef Py_ssize_t length
+        if type(environ) is dict:
+            found = PyDict_GetItemWithError(environ, _SCRIPT_NAME)
+            prefix = <object>found if found is not NULL else ""
+        else:
+            prefix = environ.get(_SCRIPT_NAME, "")
+        if (
+            _setting(self.settings, self.settings_dict, _FORCE_SCRIPT_NAME)
+            is not None
+            or _SCRIPT_URL in environ
+            or _REDIRECT_URL in environ
+        ):
+            prefix = self.get_script_name(environ)
+        elif type(prefix) is str and PyUnicode_IS_ASCII(prefix):
+            # Most servers mount at the root: SCRIPT_NAME is "" and the prefix
+            # is "/", with no string method called.
+            length = PyUnicode_GET_LENGTH(prefix)
+            if length == 0:
+                return _SLASH
+            if PyUnicode_READ_CHAR(prefix, length - 1) == 47:
+                return prefix
+            return <str>prefix + _SLASH
+        elif not prefix.isascii():
+            prefix = self.get_script_name(environ)
+        if not prefix.endswith(_SLASH):
+            prefix += _SLASH
+        return prefix
+
     def handle(self, environ, start_response, /):
         """Run the request of ``environ``; return the iterable the server sends.
 
@@ -1153,18 +1241,7 @@ cdef class WSGIEntry:
         return self.call(environ, start_response)
 
     cdef object call(self, environ, start_response):
-        prefix = environ.get("SCRIPT_NAME", "")
-        if (
-            _setting(self.settings, self.settings_dict, _FORCE_SCRIPT_NAME)
-            is not None
-            or "SCRIPT_URL" in environ
-            or "REDIRECT_URL" in environ
-            or not prefix.isascii()
-        ):
-            prefix = self.get_script_name(environ)
-        if not prefix.endswith("/"):
-            prefix += "/"
-        self.prefix_value.set(prefix)
+        self.prefix_value.set(self._script_prefix(environ))
         request_started = self.request_started
         if request_started.receivers:
             _send_request_started(request_started, self.handler_class, environ)
@@ -1202,7 +1279,7 @@ cdef class WSGIEntry:
             if _stock_wsgi_headers.of(cls) and not _lookup(
                 response, _COOKIES, None
             ):
-                headers = list(response.headers._store.values())
+                headers = _values_list(response.headers._store)
             else:
                 headers = response.wsgi_headers()
             start_response(status, headers)
