@@ -712,7 +712,8 @@ class QuerySet:
         """
         if self._key is None:
             return None
-        kernel = _shapes.sql_kernel()
+        # _shapes.sql_kernel() without its two calls: this runs per query.
+        kernel = _accel._active["sql"]
         cache = _shapes.get_cache(kernel)
         full_key = (self.model, self._key, "select", connection.vendor)
         entry = cache.get(full_key)
