@@ -25,7 +25,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 3
+KERNEL_VERSION = 4
 
 cdef frozenset _PLAIN = frozenset(
     {
@@ -245,6 +245,32 @@ cdef tuple _flat_key(object model, dict kwargs, object vendor):
     return flat
 
 
+cdef str _CONNECTOR = "_connector"
+cdef str _NEGATED = "_negated"
+cdef str _ROWS = "rows"
+cdef dict _kernels = None
+
+
+cdef dict _active_kernels():
+    # fastdj._accel's active kernel per hot path; imported on first use, since
+    # _accel imports this module.
+    global _kernels
+    if _kernels is None:
+        from fastdj import _accel
+
+        _kernels = _accel._active
+    return _kernels
+
+
+cdef object _connection(object connections, object db):
+    # connections[db] without ConnectionHandler.__getitem__'s Python frame
+    # when the thread already has the connection (its first step).
+    try:
+        return getattr(connections._local, db)
+    except AttributeError:
+        return connections[db]
+
+
 @cython.final
 cdef class _Keyed:
     # What a flat key leads to: the entry, its binding plan unpacked, the tail
@@ -348,6 +374,36 @@ cdef class ShapeCache:
         return entry, bind_params(
             entry.plan, entry.consts, entry.fns, tuple(values), connection, entry.ints
         )
+
+    cpdef object keyed_rows(self, object model, object db, tuple head, tuple tail, tuple slots, dict kwargs, object connections, object run_entry):
+        """Return the rows of ``filter(**kwargs)`` run as a cached shape, else None."""
+        cdef tuple last
+        if _CONNECTOR in kwargs or _NEGATED in kwargs:
+            return None
+        connection = _connection(connections, db)
+        hit = self.keyed_params(
+            model, head, tail, slots, kwargs, connection.vendor, connection
+        )
+        if hit is None:
+            return None
+        entry, params = <tuple>hit
+        # run_entry()'s common case without its Python frame: the rows
+        # kernel and connection of the entry's last row plan are still the
+        # ones in use, and the rows need no trimming.
+        plan = entry.last_plan
+        if (
+            type(plan) is tuple
+            and len(<tuple>plan) == 3
+            and not entry.empty
+            and entry.klass_info is not None
+            and not entry.has_extra_select
+        ):
+            last = <tuple>plan
+            kernel = last[0]
+            if last[1] is connection and kernel is _active_kernels()[_ROWS]:
+                rows = connection.execute_fetchall(entry.sql, params)
+                return kernel.materialize(rows, last[2])
+        return run_entry(entry, params, connection, db)
 
     cpdef put(self, object key, object entry):
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""

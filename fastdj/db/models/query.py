@@ -351,16 +351,16 @@ def keyed_get_rows(model, using, key, slots, kwargs):
     no ordering, LIMIT). None means not cached (or not cacheable): the caller
     takes the general path.
     """
-    if "_connector" in kwargs or "_negated" in kwargs:
-        return None
-    db = using or DEFAULT_DB_ALIAS
-    connection = connections[db]
-    hit = _shapes.get_cache().keyed_params(
-        model, key, _GET_TAIL, slots, kwargs, connection.vendor, connection
+    return _shapes.get_cache().keyed_rows(
+        model,
+        using or DEFAULT_DB_ALIAS,
+        key,
+        _GET_TAIL,
+        slots,
+        kwargs,
+        connections,
+        _run_entry,
     )
-    if hit is None:
-        return None
-    return _run_entry(hit[0], hit[1], connection, db)
 
 
 def _run_entry(entry, params, connection, db) -> list:

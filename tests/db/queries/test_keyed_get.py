@@ -6,6 +6,7 @@ Each test runs under both SQL kernel twins (the ``kernel`` fixture) and, through
 
 import pytest
 
+from fastdj import _accel
 from fastdj.db.models import Manager, Q, QuerySet
 from fastdj.db.models import query as query_mod
 from fastdj.db.models.lookups import Exact, In
@@ -225,6 +226,91 @@ def test_keyed_params_key_order_replacement_and_tail(name, twin):
     tz.tzname = "UTC"
     cache.put(key, tz)
     assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
+
+
+class _Connection:
+    vendor = "v"
+
+    def __init__(self):
+        self.executed = []
+
+    def execute_fetchall(self, sql, params):
+        self.executed.append((sql, params))
+        return [(sql, *params)]
+
+
+class _RowsKernel:
+    @staticmethod
+    def materialize(rows, plan):
+        return [(plan, row) for row in rows]
+
+
+class _Local:
+    pass
+
+
+class _Connections:
+    """connections[alias], with its thread's connections on ``_local``."""
+
+    def __init__(self, **by_alias):
+        self._local = _Local()
+        self.by_alias = by_alias
+
+    def __getitem__(self, alias):
+        setattr(self._local, alias, self.by_alias[alias])
+        return self.by_alias[alias]
+
+
+@pytest.mark.parametrize("name,twin", kernels())
+def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
+    cache = twin.ShapeCache(8)
+    tail = (("L", None, 21),)
+    shape = twin.kwargs_shape({"a": 1}, [])
+    entry = _Entry("one")
+    entry.plan, entry.fns, entry.ints = ((0, 0),), entry.fns[:1], (True,)
+    entry.empty, entry.klass_info, entry.has_extra_select = False, object(), False
+    entry.last_plan = None
+    cache.put(("M", (("F", shape),) + tail, "select", "v"), entry)
+    connection = _Connection()
+    connections = _Connections(default=connection, other=_Connection())
+    kernel = _RowsKernel()
+    monkeypatch.setitem(_accel._active, "rows", kernel)
+    ran = []
+
+    def run_entry(entry, params, connection, db):
+        ran.append((entry, params, connection, db))
+        entry.last_plan = (kernel, connection, "plan")
+        return kernel.materialize(connection.execute_fetchall(entry.sql, params), "plan")
+
+    def rows(db="default", **kwargs):
+        return cache.keyed_rows("M", db, (), tail, (), kwargs, connections, run_entry)
+
+    # Lookups only: a connector or negation keyword is the general path's.
+    assert rows(a=1, _connector="OR") is None
+    assert rows(a=1, _negated=True) is None
+    assert rows(b=1) is None
+    assert rows(a=7) == [("plan", ("one", 7))]
+    assert ran == [(entry, (7,), connection, "default")]
+    # Again: the same rows, whether run_entry runs or its common case inline.
+    assert rows(a=8) == [("plan", ("one", 8))]
+    assert connection.executed == [("one", (7,)), ("one", (8,))]
+    # Another connection, rows kernel or entry state goes through run_entry.
+    ran.clear()
+    assert rows("other", a=9) == [("plan", ("one", 9))]
+    monkeypatch.setitem(_accel._active, "rows", _RowsKernel())
+    assert rows(a=10) == [("plan", ("one", 10))]
+    entry.last_plan = (kernel, connection, "plan")
+    entry.has_extra_select = True
+    assert rows(a=11) == [("plan", ("one", 11))]
+    assert [r[1:] for r in ran] == [
+        ((9,), connections.by_alias["other"], "other"),
+        ((10,), connection, "default"),
+        ((11,), connection, "default"),
+    ]
+    # A mapping without _local is indexed.
+    assert cache.keyed_rows(
+        "M", "default", (), tail, (), {"a": 2}, {"default": connection}, run_entry
+    ) == [("plan", ("one", 2))]
 
 
 def test_one_result_messages_match_get(data):

@@ -39,7 +39,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 3
+KERNEL_VERSION = 4
 
 # Types whose values are always bound as parameters, never inlined.
 _PLAIN = frozenset(
@@ -236,6 +236,25 @@ class ShapeCache:
             entry.plan, entry.consts, entry.fns, tuple(values), connection, entry.ints
         )
         return entry, params
+
+    def keyed_rows(self, model, db, head, tail, slots, kwargs, connections, run_entry):
+        """Return the rows of ``filter(**kwargs)`` run as a cached shape, else None.
+
+        What ``keyed_params()`` finds, with the vendor and connection of
+        ``connections[db]``, is run by ``run_entry(entry, params, connection,
+        db)``. None (no cached shape, or a ``_connector``/``_negated`` keyword
+        that makes ``kwargs`` more than lookups) sends the caller down the
+        general path.
+        """
+        if "_connector" in kwargs or "_negated" in kwargs:
+            return None
+        connection = connections[db]
+        hit = self.keyed_params(
+            model, head, tail, slots, kwargs, connection.vendor, connection
+        )
+        if hit is None:
+            return None
+        return run_entry(hit[0], hit[1], connection, db)
 
     def put(self, key, entry) -> None:
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""
