@@ -75,7 +75,7 @@ def update_batch(queryset, fields, batch, pks, connection) -> int:
                 ops.bulk_update_array_param(db_type, column)
                 for db_type, column in zip(db_types, params, strict=True)
             ]
-            return _execute(queryset.db, connection, arrays_sql, params)
+            return _execute(connection, arrays_sql, params)
         return _general(queryset, fields, batch, pks)
     params = _case_params(fields, batch, pks, pk_field, connection)
     if params is None:
@@ -92,7 +92,7 @@ def update_batch(queryset, fields, batch, pks, connection) -> int:
         _remember(key, sql_text)
     if sql_text is False:
         return _general(queryset, fields, batch, pks)
-    return _execute(queryset.db, connection, sql_text, params)
+    return _execute(connection, sql_text, params)
 
 
 def _remember(key, sql_text) -> None:
@@ -211,8 +211,13 @@ def _record(queryset, fields, batch, pks, params, connection):
     return sql_text
 
 
-def _execute(using, connection, sql_text, params) -> int:
-    with transaction.mark_for_rollback_on_error(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute(sql_text, params)
-            return cursor.rowcount
+def _execute(connection, sql_text, params) -> int:
+    # What transaction.mark_for_rollback_on_error() around a cursor does,
+    # without its generator and context-manager frames.
+    try:
+        return connection.execute_fetchall(sql_text, params, rowcount=True)
+    except Exception as exc:
+        if connection.in_atomic_block:
+            connection.needs_rollback = True
+            connection.rollback_exc = exc
+        raise

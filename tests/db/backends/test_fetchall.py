@@ -76,6 +76,27 @@ def test_queries_are_logged_and_wrapped(table):
     assert calls == [(SELECT, (3,))]
 
 
+UPDATE = "UPDATE item SET name = %s WHERE id >= %s"
+
+
+def test_rowcount_of_a_statement_on_either_path(table):
+    assert connection.execute_fetchall(UPDATE, ["x", 2], rowcount=True) == 2
+    assert connection._fetch_cursor is not None
+    calls = []
+
+    def wrapper(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        assert connection.execute_fetchall(UPDATE, ["y", 3], rowcount=True) == 1
+    assert calls == [UPDATE]
+    with CaptureQueriesContext(connection) as ctx:
+        assert connection.execute_fetchall(UPDATE, ["z", 9], rowcount=True) == 0
+    assert len(ctx) == 1
+    assert connection.execute_fetchall(SELECT, [1]) == [(1, "n1"), (2, "x"), (3, "y")]
+
+
 def test_errors_are_translated_and_the_connection_stays_usable(table):
     with pytest.raises(DatabaseError) as info:
         connection.execute_fetchall("SELECT * FROM no_such_table", ())

@@ -256,6 +256,21 @@ def test_not_null_violation_raises_and_changes_nothing(data):
     ]
 
 
+def test_a_failed_statement_marks_the_atomic_block_for_rollback(data):
+    from fastdj.db import IntegrityError, transaction
+    from fastdj.db.transaction import TransactionManagementError
+
+    book = data.Book.objects.get(pk=1)
+    book.title = None
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            data.Book.objects.bulk_update([book], ["title"])
+        assert connection.needs_rollback
+        with pytest.raises(TransactionManagementError):
+            data.Book.objects.get(pk=2)
+    assert data.Book.objects.get(pk=1).title == "python basics"
+
+
 def test_postgresql_sends_int_arrays_as_array_literals():
     from fastdj.db.backends.postgresql.operations import DatabaseOperations
 

@@ -274,7 +274,7 @@ class BaseDatabaseWrapper:
         """Return a cursor that fetches rows in chunks where the backend can."""
         return self.cursor()
 
-    def execute_fetchall(self, sql: str, params) -> list:
+    def execute_fetchall(self, sql: str, params, rowcount: bool = False):
         """Run the query ``sql`` with ``params`` and return all its rows.
 
         The same as ``cursor().execute(sql, params)`` then ``fetchall()``: the
@@ -282,6 +282,8 @@ class BaseDatabaseWrapper:
         nothing observes the execution (no execute wrapper, no query log) and
         the wrapper's own thread runs it, one driver cursor per connection is
         reused instead of a CursorWrapper and a new driver cursor per query.
+        With ``rowcount`` the statement's ``cursor.rowcount`` is returned
+        instead of rows (an UPDATE or DELETE).
         """
         debug = _settings_cache.get("DEBUG", _MISSING)
         if debug is _MISSING:
@@ -295,7 +297,7 @@ class BaseDatabaseWrapper:
         ):
             with self.cursor() as cursor:
                 cursor.execute(sql, params)
-                return cursor.fetchall()
+                return cursor.rowcount if rowcount else cursor.fetchall()
         # cursor()'s and execute()'s checks, each called only when it has
         # something to do.
         if self.health_check_enabled and not self.health_check_done:
@@ -314,6 +316,8 @@ class BaseDatabaseWrapper:
                 pair = self._fetch_cursor = (raw, self._create_fetch_cursor())
             cursor = pair[1]
             cursor.execute(sql, params)
+            if rowcount:
+                return cursor.rowcount
             rows = cursor.fetchall()
         except BaseException as exc:
             self._fetch_cursor = None
@@ -321,7 +325,7 @@ class BaseDatabaseWrapper:
                 # The general path's cursor knows how to recover from it.
                 with self.cursor() as cursor:
                     cursor.execute(sql, params)
-                    return cursor.fetchall()
+                    return cursor.rowcount if rowcount else cursor.fetchall()
             # Translated as everywhere else: the wrapper raises fastdj's error.
             with self.wrap_database_errors:
                 raise
