@@ -282,6 +282,15 @@ cdef class _Keyed:
     cdef tuple fns
     cdef tuple ints
     cdef tuple perm
+    # The entry's SQL, and whether its rows need no trimming (not empty, a
+    # model to build, no extra select): fixed when the entry is recorded.
+    cdef object sql
+    cdef bint direct
+
+    cdef tuple params(self, dict kwargs, object connection):
+        return bind_params(
+            self.plan, self.consts, self.fns, self.values(kwargs), connection, self.ints
+        )
 
     cdef tuple values(self, dict kwargs):
         cdef tuple given = PyTuple_New(len(kwargs))
@@ -336,17 +345,9 @@ cdef class ShapeCache:
         if not head and not slots:
             flat = _flat_key(model, kwargs, vendor)
         if flat is not None:
-            known = self._flat.get(flat)
-            if known is not None and known.tail is tail:
-                self.hits += 1
-                return known.entry, bind_params(
-                    known.plan,
-                    known.consts,
-                    known.fns,
-                    known.values(kwargs),
-                    connection,
-                    known.ints,
-                )
+            known = self._known(flat, tail)
+            if known is not None:
+                return known.entry, known.params(kwargs, connection)
         values = list(slots)
         shape = kwargs_shape(kwargs, values)
         if shape is None:
@@ -363,6 +364,13 @@ cdef class ShapeCache:
             known.consts = entry.consts
             known.fns = entry.fns
             known.ints = entry.ints
+            known.sql = entry.sql
+            known.direct = (
+                not entry.empty
+                and entry.klass_info is not None
+                and not entry.has_extra_select
+                and type(entry.sql) is str
+            )
             names = list(kwargs)
             ordered = sorted(names)
             known.perm = None
@@ -377,33 +385,42 @@ cdef class ShapeCache:
 
     cpdef object keyed_rows(self, object model, object db, tuple head, tuple tail, tuple slots, dict kwargs, object connections, object run_entry):
         """Return the rows of ``filter(**kwargs)`` run as a cached shape, else None."""
-        cdef tuple last
+        cdef tuple last, flat
+        cdef _Keyed known = None
         if _CONNECTOR in kwargs or _NEGATED in kwargs:
             return None
         connection = _connection(connections, db)
-        hit = self.keyed_params(
-            model, head, tail, slots, kwargs, connection.vendor, connection
-        )
-        if hit is None:
-            return None
-        entry, params = <tuple>hit
-        # run_entry()'s common case without its Python frame: the rows
-        # kernel and connection of the entry's last row plan are still the
-        # ones in use, and the rows need no trimming.
+        vendor = connection.vendor
+        if not head and not slots:
+            flat = _flat_key(model, kwargs, vendor)
+            if flat is not None:
+                known = self._known(flat, tail)
+        if known is None:
+            hit = self.keyed_params(model, head, tail, slots, kwargs, vendor, connection)
+            if hit is None:
+                return None
+            return run_entry((<tuple>hit)[0], (<tuple>hit)[1], connection, db)
+        entry = known.entry
+        params = known.params(kwargs, connection)
+        # run_entry()'s common case without its Python frame: a shape whose
+        # rows need no trimming (known.direct), and the rows kernel and
+        # connection of its last row plan are still the ones in use.
         plan = entry.last_plan
-        if (
-            type(plan) is tuple
-            and len(<tuple>plan) == 3
-            and not entry.empty
-            and entry.klass_info is not None
-            and not entry.has_extra_select
-        ):
+        if known.direct and type(plan) is tuple and len(<tuple>plan) == 3:
             last = <tuple>plan
             kernel = last[0]
             if last[1] is connection and kernel is _active_kernels()[_ROWS]:
-                rows = connection.execute_fetchall(entry.sql, params)
+                rows = connection.execute_fetchall(known.sql, params)
                 return kernel.materialize(rows, last[2])
         return run_entry(entry, params, connection, db)
+
+    cdef _Keyed _known(self, tuple flat, tuple tail):
+        """Return the _Keyed remembered for ``flat`` with ``tail`` (a hit), or None."""
+        cdef _Keyed known = self._flat.get(flat)
+        if known is not None and known.tail is tail:
+            self.hits += 1
+            return known
+        return None
 
     cpdef put(self, object key, object entry):
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""

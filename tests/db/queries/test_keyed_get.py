@@ -175,6 +175,8 @@ class _Entry:
         self.plan, self.consts = ((0, 0), (1, 0)), ()
         self.fns = (lambda v, c: [v], lambda v, c: [v])
         self.ints = (True, True)
+        self.empty, self.klass_info, self.has_extra_select = False, None, False
+        self.last_plan = None
 
 
 @pytest.mark.parametrize("name,twin", kernels())
@@ -299,13 +301,20 @@ def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
     assert rows("other", a=9) == [("plan", ("one", 9))]
     monkeypatch.setitem(_accel._active, "rows", _RowsKernel())
     assert rows(a=10) == [("plan", ("one", 10))]
-    entry.last_plan = (kernel, connection, "plan")
-    entry.has_extra_select = True
-    assert rows(a=11) == [("plan", ("one", 11))]
+    # Rows that need trimming (an extra select) always go through run_entry.
+    extra = _Entry("extra")
+    extra.plan, extra.fns, extra.ints = entry.plan, entry.fns, entry.ints
+    extra.empty, extra.klass_info, extra.has_extra_select = False, object(), True
+    extra.last_plan = (kernel, connection, "plan")
+    shape = twin.kwargs_shape({"c": 1}, [])
+    cache.put(("M", (("F", shape),) + tail, "select", "v"), extra)
+    assert rows(c=11) == [("plan", ("extra", 11))]
+    assert rows(c=12) == [("plan", ("extra", 12))]
     assert [r[1:] for r in ran] == [
         ((9,), connections.by_alias["other"], "other"),
         ((10,), connection, "default"),
         ((11,), connection, "default"),
+        ((12,), connection, "default"),
     ]
     # A mapping without _local is indexed.
     assert cache.keyed_rows(
