@@ -34,6 +34,7 @@ cdef extern from "Python.h":
 
 __all__ = [
     "KERNEL_VERSION",
+    "ManagerDescriptor",
     "RowPlan",
     "materialize",
     "date_from_bytes",
@@ -41,9 +42,76 @@ __all__ = [
     "time_from_bytes",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
 
 import_datetime()
+
+
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject:
+        unsigned int tp_version_tag
+    unsigned long Py_TPFLAGS_VALID_VERSION_TAG
+    bint PyType_HasFeature(PyTypeObject *tp, unsigned long feature)
+
+
+cdef inline unsigned int _version_tag(object cls) noexcept:
+    # The version tag of type ``cls``, or 0 while it has none.
+    if PyType_HasFeature(<PyTypeObject *>cls, Py_TPFLAGS_VALID_VERSION_TAG):
+        return (<PyTypeObject *>cls).tp_version_tag
+    return 0
+
+
+cdef class ManagerDescriptor:
+    """Give the manager on the model class; refuse access through instances.
+
+    The answer for the last model class asked is kept with that class's
+    version tag and its metaclass's: CPython renews a tag whenever the class,
+    a base or the metaclass changes, and a model's managers change only with
+    its class (a manager is set on the class as Options.add_manager runs).
+    """
+
+    cdef public object manager
+    cdef object last_cls
+    cdef object last_manager
+    cdef unsigned int tag
+    cdef unsigned int meta_tag
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def __get__(self, instance, cls):
+        cdef unsigned int tag, meta_tag
+        if instance is not None:
+            raise AttributeError(
+                f"Manager isn't accessible via {cls.__name__} instances"
+            )
+        if (
+            cls is self.last_cls
+            and self.tag != 0
+            and _version_tag(cls) == self.tag
+            and _version_tag(type(cls)) == self.meta_tag
+        ):
+            return self.last_manager
+        tag = _version_tag(cls) if isinstance(cls, type) else 0
+        meta_tag = _version_tag(type(cls)) if tag != 0 else 0
+        meta = cls._meta
+        if meta.abstract:
+            raise AttributeError(
+                f"Manager isn't available; {meta.object_name} is abstract"
+            )
+        manager = meta.managers_map[self.manager.name]
+        self.last_cls = None
+        if (
+            tag != 0
+            and meta_tag != 0
+            and _version_tag(cls) == tag
+            and _version_tag(type(cls)) == meta_tag
+        ):
+            self.last_cls = cls
+            self.last_manager = manager
+            self.tag = tag
+            self.meta_tag = meta_tag
+        return manager
 
 cdef object _pure_module = None
 

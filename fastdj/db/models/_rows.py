@@ -62,6 +62,7 @@ import datetime
 
 __all__ = [
     "KERNEL_VERSION",
+    "ManagerDescriptor",
     "RowPlan",
     "materialize",
     "date_from_bytes",
@@ -69,7 +70,28 @@ __all__ = [
     "time_from_bytes",
 ]
 
-KERNEL_VERSION = 1
+KERNEL_VERSION = 2
+
+
+class ManagerDescriptor:
+    """Give the manager on the model class; refuse access through instances.
+
+    ``Model.objects`` runs this per query; the twin answers from C.
+    """
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def __get__(self, instance, cls=None):
+        if instance is not None:
+            raise AttributeError(
+                f"Manager isn't accessible via {cls.__name__} instances"
+            )
+        if cls._meta.abstract:
+            raise AttributeError(
+                f"Manager isn't available; {cls._meta.object_name} is abstract"
+            )
+        return cls._meta.managers_map[self.manager.name]
 
 
 def date_from_bytes(value):

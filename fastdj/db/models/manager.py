@@ -5,7 +5,18 @@ from __future__ import annotations
 import copy
 import inspect
 
+from fastdj import _accel
 from fastdj.db.models.query import QuerySet, keyed_get_rows, one_result
+
+
+def __getattr__(name):
+    # ManagerDescriptor is the active rows kernel's (every ``Model.objects``
+    # goes through its __get__), known only once _accel, which imports this
+    # package, has chosen it.
+    if name == "ManagerDescriptor":
+        return _accel.kernel("rows").ManagerDescriptor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["BaseManager", "EmptyManager", "Manager"]
 
@@ -94,7 +105,7 @@ class BaseManager:
     def contribute_to_class(self, cls, name) -> None:
         self.name = self.name or name
         self.model = cls
-        setattr(cls, name, ManagerDescriptor(self))
+        setattr(cls, name, _accel.kernel("rows").ManagerDescriptor(self))
         cls._meta.add_manager(self)
 
     def _set_creation_counter(self) -> None:
@@ -135,24 +146,6 @@ class BaseManager:
 
     def __hash__(self):
         return id(self)
-
-
-class ManagerDescriptor:
-    """Give the manager on the model class; refuse access through instances."""
-
-    def __init__(self, manager):
-        self.manager = manager
-
-    def __get__(self, instance, cls=None):
-        if instance is not None:
-            raise AttributeError(
-                f"Manager isn't accessible via {cls.__name__} instances"
-            )
-        if cls._meta.abstract:
-            raise AttributeError(
-                f"Manager isn't available; {cls._meta.object_name} is abstract"
-            )
-        return cls._meta.managers_map[self.manager.name]
 
 
 class Manager(BaseManager.from_queryset(QuerySet)):

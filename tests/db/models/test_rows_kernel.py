@@ -437,3 +437,54 @@ def test_fetched_instances_pickle_and_copy(rows):
     assert (obj._state.db, obj._state.adding) == ("default", True)
     (other,) = rows.materialize([(2, "b", "e", 2)], plan)
     assert (other._state.db, other._state.adding) == ("other", False)
+
+
+class _Meta:
+    abstract = False
+    object_name = "Plain"
+
+    def __init__(self, managers_map):
+        self.managers_map = managers_map
+
+
+class _Named:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_manager_descriptor_gives_the_class_its_manager(rows):
+    first, second = object(), object()
+
+    class Plain:
+        _meta = _Meta({"objects": first})
+        objects = rows.ManagerDescriptor(_Named("objects"))
+
+    class Child(Plain):
+        _meta = _Meta({"objects": second})
+
+    for _ in range(2):  # the second answer is the remembered one
+        assert Plain.objects is first
+        assert Child.objects is second
+    # A change to the class (as a manager set on it makes) is seen at once.
+    Plain._meta.managers_map = {"objects": second}
+    Plain.touched = True
+    assert Plain.objects is second
+    with pytest.raises(AttributeError, match="^Manager isn't accessible via Plain"):
+        Plain().objects  # noqa: B018
+    Child._meta.abstract = True
+    Child.touched = True
+    with pytest.raises(AttributeError, match="^Manager isn't available; Plain is"):
+        Child.objects  # noqa: B018
+
+
+def test_manager_descriptor_messages_match_django(rows):
+    from tests.db.queries import dj_models
+
+    with pytest.raises(AttributeError) as fast:
+        Author().objects  # noqa: B018
+    with pytest.raises(AttributeError) as django:
+        dj_models.Author().objects  # noqa: B018
+    assert str(fast.value) == str(django.value)
+    # The descriptor on a model class is the kernel's active at its creation.
+    assert type(Author.__dict__["objects"]).__name__ == "ManagerDescriptor"
+    assert Author.objects.model is Author

@@ -33,10 +33,16 @@ def test_manager_get_hit_builds_no_queryset(kernel, data, general, monkeypatch):
     built = []
     real_init = QuerySet.__init__
     monkeypatch.setattr(
-        QuerySet, "__init__", lambda qs, *a, **k: built.append(1) or real_init(qs, *a, **k)
+        QuerySet,
+        "__init__",
+        lambda qs, *a, **k: built.append(1) or real_init(qs, *a, **k),
     )
     hits = _shapes.get_cache().hits
-    assert [m.Author.objects.get(pk=pk).name for pk in (4, 1, 5)] == ["dee", "ann", "eve"]
+    assert [m.Author.objects.get(pk=pk).name for pk in (4, 1, 5)] == [
+        "dee",
+        "ann",
+        "eve",
+    ]
     assert _shapes.get_cache().hits == hits + 3
     assert built == []
     with pytest.raises(m.Author.DoesNotExist, match="Author matching query"):
@@ -199,11 +205,16 @@ def test_keyed_params_key_order_replacement_and_tail(name, twin):
     # A replaced entry is used at once, including through a remembered key.
     second = _Entry("two")
     cache.put(key, second)
-    assert cache.keyed_params("M", (), tail, (), {"b": 2, "a": 1}, "v", None)[0] is second
+    assert (
+        cache.keyed_params("M", (), tail, (), {"b": 2, "a": 1}, "v", None)[0] is second
+    )
     # An equal tail that is another object, another vendor, another model.
-    assert cache.keyed_params("M", (), tuple(list(tail)), (), {"a": 1, "b": 2}, "v", None)[
-        0
-    ] is second
+    assert (
+        cache.keyed_params("M", (), tuple(list(tail)), (), {"a": 1, "b": 2}, "v", None)[
+            0
+        ]
+        is second
+    )
     assert cache.keyed_params("M", (), tail, (), {"a": 1, "b": 2}, "w", None) is None
     assert cache.keyed_params("N", (), tail, (), {"a": 1, "b": 2}, "v", None) is None
     # Another value type is another shape.
@@ -282,7 +293,8 @@ def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
     def run_entry(entry, params, connection, db):
         ran.append((entry, params, connection, db))
         entry.last_plan = (kernel, connection, "plan")
-        return kernel.materialize(connection.execute_fetchall(entry.sql, params), "plan")
+        rows = connection.execute_fetchall(entry.sql, params)
+        return kernel.materialize(rows, "plan")
 
     def rows(db="default", **kwargs):
         return cache.keyed_rows("M", db, (), tail, (), kwargs, connections, run_entry)
