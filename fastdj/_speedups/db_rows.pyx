@@ -47,18 +47,7 @@ KERNEL_VERSION = 2
 import_datetime()
 
 
-cdef extern from "Python.h":
-    ctypedef struct PyTypeObject:
-        unsigned int tp_version_tag
-    unsigned long Py_TPFLAGS_VALID_VERSION_TAG
-    bint PyType_HasFeature(PyTypeObject *tp, unsigned long feature)
-
-
-cdef inline unsigned int _version_tag(object cls) noexcept:
-    # The version tag of type ``cls``, or 0 while it has none.
-    if PyType_HasFeature(<PyTypeObject *>cls, Py_TPFLAGS_VALID_VERSION_TAG):
-        return (<PyTypeObject *>cls).tp_version_tag
-    return 0
+include "_version_tag.pxi"
 
 
 cdef class ManagerDescriptor:

@@ -69,17 +69,9 @@ cdef object _MISSING = object()
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object text)
-    ctypedef struct PyTypeObject:
-        unsigned int tp_version_tag
-    unsigned long Py_TPFLAGS_VALID_VERSION_TAG
-    bint PyType_HasFeature(PyTypeObject *tp, unsigned long feature)
 
 
-cdef inline unsigned int _version_tag(object cls) noexcept:
-    """Return the version tag of the type ``cls``, or 0 while it has none."""
-    if PyType_HasFeature(<PyTypeObject *>cls, Py_TPFLAGS_VALID_VERSION_TAG):
-        return (<PyTypeObject *>cls).tp_version_tag
-    return 0
+include "_version_tag.pxi"
 
 
 @cython.final
