@@ -51,6 +51,11 @@ SQLite backend registers them as sqlite3 converters)::
 ``text`` is ``value.decode()`` (invalid UTF-8 raises UnicodeDecodeError); text
 that does not parse gives None, so one bad value does not fail a whole fetch.
 
+``ManagerDescriptor(manager)`` is what ``Manager.contribute_to_class()`` sets
+on the model class: ``Model.objects`` gives ``_meta.managers_map[name]``, and
+raises AttributeError through an instance or on an abstract model, with
+Django's messages. Every query that starts from ``Model.objects`` reads it.
+
 Errors: a ``plan`` that is not a RowPlan, or a related plan that is not one,
 raises TypeError; a related plan without ``pk_index`` raises ValueError; a row
 shorter than the plan needs raises IndexError (never a partial instance).

@@ -8,6 +8,8 @@ import inspect
 from fastdj import _accel
 from fastdj.db.models.query import QuerySet, keyed_get_rows, one_result
 
+__all__ = ["BaseManager", "EmptyManager", "Manager"]
+
 
 def __getattr__(name):
     # ManagerDescriptor is the active rows kernel's (every ``Model.objects``
@@ -16,9 +18,6 @@ def __getattr__(name):
     if name == "ManagerDescriptor":
         return _accel.kernel("rows").ManagerDescriptor
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = ["BaseManager", "EmptyManager", "Manager"]
 
 
 class BaseManager:
