@@ -339,15 +339,21 @@ cdef class ShapeCache:
         """Return (entry, params) of ``filter(**kwargs)`` on a cached shape, else None."""
         cdef tuple flat = None
         cdef _Keyed known
-        cdef list values
-        cdef list names
-        cdef list ordered
         if not head and not slots:
             flat = _flat_key(model, kwargs, vendor)
         if flat is not None:
             known = self._known(flat, tail)
             if known is not None:
                 return known.entry, known.params(kwargs, connection)
+        return self._shaped_params(model, head, tail, slots, kwargs, vendor, connection, flat)
+
+    cdef object _shaped_params(self, object model, tuple head, tuple tail, tuple slots, dict kwargs, object vendor, object connection, tuple flat):
+        # keyed_params() past its flat key (None: the call has none), which
+        # it remembers when the shape is found.
+        cdef _Keyed known
+        cdef list values
+        cdef list names
+        cdef list ordered
         values = list(slots)
         shape = kwargs_shape(kwargs, values)
         if shape is None:
@@ -385,7 +391,8 @@ cdef class ShapeCache:
 
     cpdef object keyed_rows(self, object model, object db, tuple head, tuple tail, tuple slots, dict kwargs, object connections, object run_entry):
         """Return the rows of ``filter(**kwargs)`` run as a cached shape, else None."""
-        cdef tuple last, flat
+        cdef tuple last
+        cdef tuple flat = None
         cdef _Keyed known = None
         if _CONNECTOR in kwargs or _NEGATED in kwargs:
             return None
@@ -396,7 +403,9 @@ cdef class ShapeCache:
             if flat is not None:
                 known = self._known(flat, tail)
         if known is None:
-            hit = self.keyed_params(model, head, tail, slots, kwargs, vendor, connection)
+            hit = self._shaped_params(
+                model, head, tail, slots, kwargs, vendor, connection, flat
+            )
             if hit is None:
                 return None
             return run_entry((<tuple>hit)[0], (<tuple>hit)[1], connection, db)
