@@ -7,6 +7,7 @@ module is the whole project: models, views, URLconf and the WSGI application.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 from random import randint
 
@@ -84,7 +85,7 @@ def queries(request):
 def fortunes(request):
     rows = list(Fortune.objects.all())
     rows.append(Fortune(id=0, message=ADDITIONAL_FORTUNE))
-    rows.sort(key=lambda fortune: fortune.message)
+    rows.sort(key=attrgetter("message"))
     return render(
         request,
         "fortunes.html",

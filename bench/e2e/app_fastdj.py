@@ -7,6 +7,7 @@ fastdj_settings.py.
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from random import randint
 
 os.environ.setdefault("FASTDJ_SETTINGS_MODULE", "fastdj_settings")
@@ -61,7 +62,7 @@ def queries(request):
 def fortunes(request):
     rows = list(Fortune.objects.all())
     rows.append(Fortune(id=0, message=ADDITIONAL_FORTUNE))
-    rows.sort(key=lambda fortune: fortune.message)
+    rows.sort(key=attrgetter("message"))
     return render(
         request,
         "fortunes.html",

@@ -248,6 +248,7 @@ cdef tuple _flat_key(object model, dict kwargs, object vendor):
 cdef str _CONNECTOR = "_connector"
 cdef str _NEGATED = "_negated"
 cdef str _ROWS = "rows"
+cdef str _SELECT = "select"
 cdef dict _kernels = None
 
 
@@ -260,6 +261,21 @@ cdef dict _active_kernels():
 
         _kernels = _accel._active
     return _kernels
+
+
+cdef object _run_direct(object entry, str sql, object params, object connection, object db, object run_entry):
+    # run_entry()'s common case without its Python frame, for an entry whose
+    # rows need no trimming: the rows kernel and connection of its last row
+    # plan are still the ones in use.
+    cdef tuple last
+    plan = entry.last_plan
+    if type(plan) is tuple and len(<tuple>plan) == 3:
+        last = <tuple>plan
+        kernel = last[0]
+        if last[1] is connection and kernel is _active_kernels()[_ROWS]:
+            rows = connection.execute_fetchall(sql, params)
+            return kernel.materialize(rows, last[2])
+    return run_entry(entry, params, connection, db)
 
 
 cdef object _connection(object connections, object db):
@@ -391,7 +407,6 @@ cdef class ShapeCache:
 
     cpdef object keyed_rows(self, object model, object db, tuple head, tuple tail, tuple slots, dict kwargs, object connections, object run_entry):
         """Return the rows of ``filter(**kwargs)`` run as a cached shape, else None."""
-        cdef tuple last
         cdef tuple flat = None
         cdef _Keyed known = None
         if _CONNECTOR in kwargs or _NEGATED in kwargs:
@@ -411,16 +426,25 @@ cdef class ShapeCache:
             return run_entry((<tuple>hit)[0], (<tuple>hit)[1], connection, db)
         entry = known.entry
         params = known.params(kwargs, connection)
-        # run_entry()'s common case without its Python frame: a shape whose
-        # rows need no trimming (known.direct), and the rows kernel and
-        # connection of its last row plan are still the ones in use.
-        plan = entry.last_plan
-        if known.direct and type(plan) is tuple and len(<tuple>plan) == 3:
-            last = <tuple>plan
-            kernel = last[0]
-            if last[1] is connection and kernel is _active_kernels()[_ROWS]:
-                rows = connection.execute_fetchall(known.sql, params)
-                return kernel.materialize(rows, last[2])
+        if known.direct:
+            return _run_direct(entry, known.sql, params, connection, db, run_entry)
+        return run_entry(entry, params, connection, db)
+
+    cpdef object select_rows(self, object model, object db, tuple key, tuple slots, object connections, object run_entry):
+        """Return the instances of a cached SELECT of shape ``key``, else None."""
+        connection = _connection(connections, db)
+        entry = self._data.get((model, key, _SELECT, connection.vendor))
+        if not entry or entry.tzname is not None:
+            return None
+        self.hits += 1
+        params = bind_params(
+            entry.plan, entry.consts, entry.fns, slots, connection, entry.ints
+        )
+        # The entry's ``direct`` (see _Keyed), asked of the entry itself; a
+        # row plan exists only for an entry with rows to build (klass_info).
+        sql = entry.sql
+        if type(sql) is str and not entry.empty and not entry.has_extra_select:
+            return _run_direct(entry, sql, params, connection, db, run_entry)
         return run_entry(entry, params, connection, db)
 
     cdef _Keyed _known(self, tuple flat, tuple tail):

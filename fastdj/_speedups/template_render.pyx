@@ -10,7 +10,7 @@ writes every piece of output into one list that is joined once, instead of
 joining and wrapping a SafeString per nested block and loop iteration.
 """
 
-from cpython.dict cimport PyDict_GetItemWithError, PyDict_SetItem
+from cpython.dict cimport PyDict_GetItem, PyDict_GetItemWithError, PyDict_SetItem
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.long cimport PyLong_AsLongAndOverflow
 from cpython.object cimport PyObject
@@ -36,7 +36,7 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object o)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
 
-from fastdj.conf import settings
+from fastdj.conf import _settings_cache, settings
 from fastdj.template.base import (
     NodeList,
     Template,
@@ -787,7 +787,7 @@ cdef object _render_value(object value, object context):
     if cls is _SafeString:
         return value
     if cls is int:
-        if not getattr(settings, "USE_THOUSAND_SEPARATOR", False):
+        if not _thousand_separator():
             iv = PyLong_AsLongAndOverflow(value, &overflow)
             if overflow == 0 and 0 <= iv < 1024:
                 return <object>PyTuple_GET_ITEM(_SMALL_INT_STRS, iv)
@@ -801,6 +801,15 @@ cdef object _render_value(object value, object context):
             return value.__html__()
         return _escape(value)
     return str(value)
+
+
+cdef inline bint _thousand_separator() except -1:
+    # settings.USE_THOUSAND_SEPARATOR, read from the proxy's cache when it is
+    # there: through the proxy, every integer rendered pays its __getattr__.
+    cdef PyObject *found = PyDict_GetItem(_settings_cache, "USE_THOUSAND_SEPARATOR")
+    if found is not NULL:
+        return bool(<object>found)
+    return bool(getattr(settings, "USE_THOUSAND_SEPARATOR", False))
 
 
 cdef object _template_localtime(object value, object use_tz):

@@ -12,6 +12,7 @@ once per template; the per-render inner loop lives in the template kernel
 from __future__ import annotations
 
 import re
+import sys
 from enum import Enum
 from inspect import getfullargspec, unwrap
 
@@ -797,7 +798,12 @@ class Variable:
                         "Variables and attributes may not begin with underscores: "
                         f"'{var}'"
                     ) from None
-                self.lookups = tuple(var.split(VARIABLE_ATTRIBUTE_SEPARATOR))
+                # Interned: the names reach getattr() and dict lookups on
+                # every render, and CPython's attribute cache and key
+                # comparisons take their fast path only for interned names.
+                self.lookups = tuple(
+                    sys.intern(bit) for bit in var.split(VARIABLE_ATTRIBUTE_SEPARATOR)
+                )
 
     def resolve(self, context):
         """Return the value of this variable in ``context``."""

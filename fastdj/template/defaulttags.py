@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections import namedtuple
 from collections.abc import Iterable
@@ -598,7 +599,8 @@ def do_for(parser, token):
         raise TemplateSyntaxError(
             f"'for' statements should use the format 'for x in y': {token.contents}"
         )
-    loopvars = re.split(r" *, *", " ".join(bits[1:in_index]))
+    # Interned, as Variable's lookups, which find these names in the loop's dict.
+    loopvars = [sys.intern(v) for v in re.split(r" *, *", " ".join(bits[1:in_index]))]
     for var in loopvars:
         if not var or not _FOR_INVALID_CHARS.isdisjoint(var):
             raise TemplateSyntaxError(

@@ -745,9 +745,27 @@ class QuerySet:
 
     def _fetch_all(self):
         if self._result_cache is None:
-            iterable = self._iterable_class(self)
-            fetch_all = getattr(iterable, "fetch_all", None)
-            self._result_cache = fetch_all() if fetch_all else list(iterable)
+            rows = None
+            if (
+                self._iterable_class is ModelIterable
+                and self._key is not None
+                and not self._known_related_objects
+            ):
+                # ModelIterable.fetch_all() of a known shape, run by the shape
+                # cache itself: no iterable, entry lookup or run_entry frames.
+                rows = _shapes.get_cache().select_rows(
+                    self.model,
+                    self._db or DEFAULT_DB_ALIAS,
+                    self._key,
+                    self._slots,
+                    connections,
+                    _run_entry,
+                )
+            if rows is None:
+                iterable = self._iterable_class(self)
+                fetch_all = getattr(iterable, "fetch_all", None)
+                rows = fetch_all() if fetch_all else list(iterable)
+            self._result_cache = rows
         if self._prefetch_related_lookups and not self._prefetch_done:
             self._prefetch_related_objects()
 

@@ -334,6 +334,95 @@ def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
     ) == [("plan", ("one", 2))]
 
 
+@pytest.mark.parametrize("name,twin", kernels())
+def test_select_rows_runs_a_cached_select_as_run_entry_does(name, twin, monkeypatch):
+    cache = twin.ShapeCache(8)
+    key = (("F", "shape"),)
+    entry = _Entry("sel")
+    entry.plan, entry.fns, entry.ints = ((0, 0),), entry.fns[:1], (True,)
+    entry.klass_info = object()
+    connection = _Connection()
+    connections = _Connections(default=connection, other=_Connection())
+    kernel = _RowsKernel()
+    monkeypatch.setitem(_accel._active, "rows", kernel)
+    ran = []
+
+    def run_entry(entry, params, connection, db):
+        ran.append((entry.sql, params, db))
+        if entry.empty:
+            return []
+        entry.last_plan = (kernel, connection, "plan")
+        rows = connection.execute_fetchall(entry.sql, params)
+        return kernel.materialize(rows, "plan")
+
+    def rows(db="default", slots=(3,), key=key):
+        return cache.select_rows("M", db, key, slots, connections, run_entry)
+
+    assert rows() is None  # not cached: the caller compiles and stores it
+    cache.put(("M", key, "select", "v"), entry)
+    hits = cache.hits
+    assert rows() == [("plan", ("sel", 3))]
+    assert rows(slots=(4,)) == [("plan", ("sel", 4))]
+    assert cache.hits == hits + 2
+    assert connection.executed == [("sel", (3,)), ("sel", (4,))]
+    assert rows("other", (5,)) == [("plan", ("sel", 5))]
+    # The first run and another connection go through run_entry (the pure
+    # twin always does; the Cython twin runs the common case inline).
+    assert ran[0] == ("sel", (3,), "default")
+    assert ran[-1] == ("sel", (5,), "other")
+    # Another key or vendor, an uncacheable shape or a time zone's: None.
+    assert rows(key=(("F", "other"),)) is None
+    cache.put(("M", key, "select", "v"), False)
+    assert rows() is None
+    entry.tzname = "UTC"
+    cache.put(("M", key, "select", "v"), entry)
+    assert rows() is None
+    # An empty shape, even one with a row plan from an iterator, runs nothing.
+    empty = _Entry("")
+    empty.plan, empty.fns, empty.ints = (), (), ()
+    empty.empty, empty.klass_info = True, object()
+    empty.last_plan = (kernel, connection, "plan")
+    cache.put(("M", key, "select", "v"), empty)
+    assert rows(slots=()) == []
+    # Rows to trim (an extra select) go through run_entry.
+    extra = _Entry("extra")
+    extra.plan, extra.fns, extra.ints = entry.plan, entry.fns, entry.ints
+    extra.klass_info, extra.has_extra_select = object(), True
+    extra.last_plan = (kernel, connection, "plan")
+    cache.put(("M", key, "select", "v"), extra)
+    ran.clear()
+    assert rows(slots=(6,)) == [("plan", ("extra", 6))]
+    assert ran == [("extra", (6,), "default")]
+
+
+def test_iterating_a_known_shape_uses_select_rows(kernel, data, monkeypatch):
+    cache = _shapes.get_cache()
+    calls = []
+    real = type(cache).select_rows
+
+    class Spy(type(cache)):
+        def select_rows(self, *args):
+            rows = real(self, *args)
+            calls.append(rows is not None)
+            return rows
+
+    spy = Spy(64)
+    monkeypatch.setitem(_shapes._CACHES, _accel._active["sql"], spy)
+    qs = m.Author.objects.filter(age__gte=30).order_by("pk")
+    assert [a.name for a in qs] == ["ann", "cid", "eve"]  # first sight: compiled
+    assert [a.name for a in m.Author.objects.filter(age__gte=50).order_by("pk")] == [
+        "cid"
+    ]
+    assert [a.pk for a in m.Author.objects.all().order_by("pk")] == [1, 2, 3, 4, 5]
+    assert [a.pk for a in m.Author.objects.all().order_by("pk")] == [1, 2, 3, 4, 5]
+    assert calls == [False, True, False, True]
+    # values() rows and known related objects keep their own iterables.
+    assert list(
+        m.Author.objects.filter(age__gte=50).values_list("name", flat=True)
+    ) == ["cid"]
+    assert calls == [False, True, False, True]
+
+
 def test_one_result_messages_match_get(data):
     with pytest.raises(m.Author.MultipleObjectsReturned) as info:
         query_mod.one_result(m.Author, [1] * 25)

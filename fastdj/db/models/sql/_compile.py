@@ -256,6 +256,25 @@ class ShapeCache:
             return None
         return run_entry(hit[0], hit[1], connection, db)
 
+    def select_rows(self, model, db, key, slots, connections, run_entry):
+        """Return the instances of a cached SELECT of shape ``key``, else None.
+
+        The entry stored for ``model``'s SELECT of shape ``key`` on the vendor
+        of ``connections[db]`` is bound with ``slots`` and run by
+        ``run_entry(entry, params, connection, db)``. None (no entry, one known
+        not to be cacheable, or one compiled for a time zone) sends the caller
+        down the general path, which stores the shape.
+        """
+        connection = connections[db]
+        entry = self._data.get((model, key, "select", connection.vendor))
+        if not entry or entry.tzname is not None:
+            return None
+        self.hits += 1
+        params = bind_params(
+            entry.plan, entry.consts, entry.fns, slots, connection, entry.ints
+        )
+        return run_entry(entry, params, connection, db)
+
     def put(self, key, entry) -> None:
         """Store ``entry`` for ``key``, evicting the oldest entry when full."""
         data = self._data
