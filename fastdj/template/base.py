@@ -185,6 +185,11 @@ class Template:
     def _render(self, context):
         nodelist = self.nodelist
         if nodelist.__class__ is NodeList:
+            if _REGISTERED and _FORCED_KERNEL is None:
+                # _kernel()'s answer without its call: this runs per render.
+                return _REGISTERED._active["template"].render_nodelist(
+                    nodelist, context
+                )
             return _kernel().render_nodelist(nodelist, context)
         return nodelist.render(context)
 
@@ -221,7 +226,9 @@ class Template:
                         context.template_name = self.name
                         return self._render(context)
                     finally:
-                        context._unbind()
+                        # RequestContext._unbind() without the call.
+                        context.template = None
+                        context.dicts[context._processors_index] = {}
                 with context.bind_template(self):
                     context.template_name = self.name
                     return self._render(context)

@@ -166,6 +166,8 @@ class Context(BaseContext):
         self.template = None
         if dict_.__class__ is dict:
             self.dicts = [_builtins.copy(), dict_]
+        elif dict_ is None:
+            self.dicts = [_builtins.copy()]
         else:
             super().__init__(dict_)
 
@@ -264,7 +266,9 @@ class RequestContext(Context):
         use_tz=None,
         autoescape=True,
     ):
-        super().__init__(dict_, use_l10n=use_l10n, use_tz=use_tz, autoescape=autoescape)
+        # Context.__init__ named, not reached through super(): no proxy
+        # object per context, and Context is next in any MRO of this class.
+        Context.__init__(self, dict_, autoescape, use_l10n, use_tz)
         self.request = request
         self._processors = () if processors is None else tuple(processors)
         dicts = self.dicts

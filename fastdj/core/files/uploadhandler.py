@@ -26,6 +26,7 @@ __all__ = [
     "load_handler",
 ]
 
+
 class UploadFileException(Exception):
     """Any error while handling an uploaded file."""
 

@@ -351,7 +351,9 @@ def keyed_get_rows(model, using, key, slots, kwargs):
     no ordering, LIMIT). None means not cached (or not cacheable): the caller
     takes the general path.
     """
-    return _shapes.get_cache().keyed_rows(
+    # _shapes.get_cache() without its call once the cache exists: per query.
+    cache = _shapes._CACHES.get(_accel._active["sql"]) or _shapes.get_cache()
+    return cache.keyed_rows(
         model,
         using or DEFAULT_DB_ALIAS,
         key,
@@ -753,7 +755,10 @@ class QuerySet:
             ):
                 # ModelIterable.fetch_all() of a known shape, run by the shape
                 # cache itself: no iterable, entry lookup or run_entry frames.
-                rows = _shapes.get_cache().select_rows(
+                cache = (
+                    _shapes._CACHES.get(_accel._active["sql"]) or _shapes.get_cache()
+                )
+                rows = cache.select_rows(
                     self.model,
                     self._db or DEFAULT_DB_ALIAS,
                     self._key,
