@@ -6,6 +6,7 @@ output in both twins, including their slow-path corners.
 import html
 import importlib
 import random
+import sys
 
 import pytest
 from django.template import Context as DjContext
@@ -55,9 +56,27 @@ def test_ints_render_like_django(twin, value):
 def test_ints_with_thousand_separator_like_django(twin):
     source = "{{ a }}|{{ b }}|{{ c }}"
     values = {"a": 5, "b": 1000, "c": 1234567}
+    template = Engine().from_string(source)
+    # Rendered before and after too: the Cython twin reads the setting from
+    # the settings proxy's cache, which a change must not leave stale.
+    assert template.render(Context(values)) == "5|1000|1234567"
     with override_settings(USE_THOUSAND_SEPARATOR=True, THOUSAND_SEPARATOR=","):
-        ours = Engine().from_string(source).render(Context(values))
+        ours = template.render(Context(values))
     assert ours == "5|1,000|1,234,567"
+    assert template.render(Context(values)) == "5|1000|1234567"
+
+
+def test_variable_and_loop_names_are_interned():
+    # getattr() takes CPython's type attribute cache only for interned names.
+    template = Engine().from_string(
+        "{% for row in rows %}{{ row.message }}{% endfor %}"
+    )
+    loop = template.nodelist[0]
+    lookups = loop.nodelist_loop[0].filter_expression.var.lookups
+    assert lookups == ("row", "message")
+    for name in [*loop.loopvars, *lookups]:
+        # The interned copy of an equal new string is the name itself.
+        assert sys.intern("".join(list(name))) is name
 
 
 class Row:

@@ -274,20 +274,32 @@ class _Connections:
         return self.by_alias[alias]
 
 
+def _one_slot_entry(sql):
+    """An entry of one int slot whose rows are model instances."""
+    entry = _Entry(sql)
+    entry.plan, entry.fns, entry.ints = ((0, 0),), entry.fns[:1], (True,)
+    entry.klass_info = object()
+    return entry
+
+
+def _fake_rows_path(monkeypatch):
+    """Return a default connection, connections with it and an "other" one,
+    and the fake rows kernel made active for the test."""
+    connection = _Connection()
+    connections = _Connections(default=connection, other=_Connection())
+    kernel = _RowsKernel()
+    monkeypatch.setitem(_accel._active, "rows", kernel)
+    return connection, connections, kernel
+
+
 @pytest.mark.parametrize("name,twin", kernels())
 def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
     cache = twin.ShapeCache(8)
     tail = (("L", None, 21),)
     shape = twin.kwargs_shape({"a": 1}, [])
-    entry = _Entry("one")
-    entry.plan, entry.fns, entry.ints = ((0, 0),), entry.fns[:1], (True,)
-    entry.empty, entry.klass_info, entry.has_extra_select = False, object(), False
-    entry.last_plan = None
+    entry = _one_slot_entry("one")
     cache.put(("M", (("F", shape),) + tail, "select", "v"), entry)
-    connection = _Connection()
-    connections = _Connections(default=connection, other=_Connection())
-    kernel = _RowsKernel()
-    monkeypatch.setitem(_accel._active, "rows", kernel)
+    connection, connections, kernel = _fake_rows_path(monkeypatch)
     ran = []
 
     def run_entry(entry, params, connection, db):
@@ -338,13 +350,8 @@ def test_keyed_rows_runs_the_entry_as_run_entry_does(name, twin, monkeypatch):
 def test_select_rows_runs_a_cached_select_as_run_entry_does(name, twin, monkeypatch):
     cache = twin.ShapeCache(8)
     key = (("F", "shape"),)
-    entry = _Entry("sel")
-    entry.plan, entry.fns, entry.ints = ((0, 0),), entry.fns[:1], (True,)
-    entry.klass_info = object()
-    connection = _Connection()
-    connections = _Connections(default=connection, other=_Connection())
-    kernel = _RowsKernel()
-    monkeypatch.setitem(_accel._active, "rows", kernel)
+    entry = _one_slot_entry("sel")
+    connection, connections, kernel = _fake_rows_path(monkeypatch)
     ran = []
 
     def run_entry(entry, params, connection, db):
