@@ -25,7 +25,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 4
+KERNEL_VERSION = 5
 
 cdef frozenset _PLAIN = frozenset(
     {

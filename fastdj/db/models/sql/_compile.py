@@ -39,7 +39,7 @@ __all__ = [
     "value_key",
 ]
 
-KERNEL_VERSION = 4
+KERNEL_VERSION = 5
 
 # Types whose values are always bound as parameters, never inlined.
 _PLAIN = frozenset(
