@@ -28,9 +28,11 @@ def test_server_side_binding_by_default(pg_db, option, client_side):
 
 @pytest.mark.parametrize("option", [None, False])
 def test_execute_fetchall_binds_as_the_connection_does(pg_db, option):
-    # Its reused cursor is psycopg's own class for server-side binding (one
-    # Python call fewer per query than fastdj's Cursor), ClientCursor else.
+    # Its reused cursor is a PreparedFetcher for server-side binding (psycopg's
+    # Cursor, or libpq's prepared calls), psycopg's ClientCursor else.
     import psycopg
+
+    from fastdj.db.backends.postgresql.fetch import PreparedFetcher
 
     conf = dict(connection.settings_dict)
     conf["OPTIONS"] = dict(conf["OPTIONS"])
@@ -38,7 +40,7 @@ def test_execute_fetchall_binds_as_the_connection_does(pg_db, option):
         conf["OPTIONS"]["server_side_binding"] = option
     with override_settings(DATABASES={"default": conf}):
         assert connection.execute_fetchall("SELECT %s::int + %s", [1, 2]) == [(3,)]
-        expected = psycopg.Cursor if option is None else psycopg.ClientCursor
+        expected = PreparedFetcher if option is None else psycopg.ClientCursor
         assert type(connection._fetch_cursor[1]) is expected
 
 
@@ -114,15 +116,21 @@ def test_repeated_queries_are_prepared_unless_turned_off(pg_db, options, prepare
         assert (_prepared_statements() == 1) is prepared
 
 
-@pytest.fixture
-def stale(pg_db):
-    """A query prepared before another session changes its column's type."""
+@pytest.fixture(params=["fetcher", "psycopg"])
+def stale(pg_db, request):
+    """A query prepared before another session changes its column's type:
+    by execute_fetchall()'s PreparedFetcher (run outside a transaction) or by
+    psycopg's cursor (run inside one)."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE stale (id integer PRIMARY KEY, v integer)")
         cursor.execute("INSERT INTO stale (id, v) VALUES (1, 2)")
     sql = "SELECT id, v FROM stale WHERE id = %s"
     for _ in range(6):
-        assert connection.execute_fetchall(sql, [1]) == [(1, 2)]
+        if request.param == "fetcher":
+            assert connection.execute_fetchall(sql, [1]) == [(1, 2)]
+        else:
+            with transaction.atomic():
+                assert connection.execute_fetchall(sql, [1]) == [(1, 2)]
     assert _prepared_statements() == 1
     options = connection.settings_dict["OPTIONS"]["options"]
     with _pg_connect(options=options) as other:
@@ -137,7 +145,13 @@ def test_a_stale_prepared_statement_is_replaced(stale):
         assert cursor.fetchall() == [(1, "2")]
 
 
-def test_a_stale_prepared_statement_fails_its_transaction_once(stale):
+def test_a_stale_prepared_statement_fails_its_transaction_once(stale, request):
+    if request.node.callspec.params["stale"] == "fetcher":
+        # The fetcher's statements run only outside transactions; psycopg's
+        # cursor, which runs the query here, has prepared nothing stale.
+        with transaction.atomic():
+            assert connection.execute_fetchall(stale, [1]) == [(1, "2")]
+        return
     with pytest.raises(DatabaseError) as info:
         with transaction.atomic():
             connection.execute_fetchall(stale, [1])

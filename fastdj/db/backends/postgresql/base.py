@@ -15,6 +15,7 @@ from fastdj.core.exceptions import ImproperlyConfigured
 from fastdj.db.backends.base.base import BaseDatabaseWrapper
 from fastdj.db.backends.postgresql.creation import DatabaseCreation
 from fastdj.db.backends.postgresql.features import DatabaseFeatures
+from fastdj.db.backends.postgresql.fetch import PreparedFetcher
 from fastdj.db.backends.postgresql.introspection import DatabaseIntrospection
 from fastdj.db.backends.postgresql.operations import DatabaseOperations
 from fastdj.db.backends.postgresql.schema import DatabaseSchemaEditor
@@ -339,12 +340,14 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         return self.connection.cursor()
 
     def _create_fetch_cursor(self):
-        # psycopg's own class, whose execute() is one Python call fewer than
-        # Cursor's: execute_fetchall() asks _fetch_error_is_recoverable()
-        # about the one error Cursor recovers from.
+        # With server-side binding (Cursor), a PreparedFetcher: psycopg's
+        # cursor, but a query run often enough outside a transaction goes
+        # straight to libpq's prepared-statement call (see fetch.py).
+        # execute_fetchall() asks _fetch_error_is_recoverable() about the one
+        # error Cursor recovers from.
         raw = self.connection
         if raw.cursor_factory is Cursor:
-            return Database.Cursor(raw)
+            return PreparedFetcher(raw)
         return raw.cursor()
 
     def _fetch_error_is_recoverable(self, exc: BaseException) -> bool:
