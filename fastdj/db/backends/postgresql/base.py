@@ -15,7 +15,6 @@ from fastdj.core.exceptions import ImproperlyConfigured
 from fastdj.db.backends.base.base import BaseDatabaseWrapper
 from fastdj.db.backends.postgresql.creation import DatabaseCreation
 from fastdj.db.backends.postgresql.features import DatabaseFeatures
-from fastdj.db.backends.postgresql.fetch import PreparedFetcher
 from fastdj.db.backends.postgresql.introspection import DatabaseIntrospection
 from fastdj.db.backends.postgresql.operations import DatabaseOperations
 from fastdj.db.backends.postgresql.schema import DatabaseSchemaEditor
@@ -83,6 +82,11 @@ def _is_stale_plan_outside_transaction(exc: BaseException, conn) -> bool:
 
 
 _IDLE = Database.pq.TransactionStatus.IDLE
+
+try:
+    from fastdj.db.backends.postgresql.fetch import PreparedFetcher
+except ImportError:  # a psycopg without the private query class it builds on
+    PreparedFetcher = Database.Cursor
 _cursor_execute = Database.Cursor.execute
 
 

@@ -146,4 +146,4 @@ class PreparedFetcher:
             self._seen.clear()
             self._conn.execute("DEALLOCATE ALL")
             return self._through_cursor(sql, params)
-        raise errors.error_from_result(result, encoding=pgconn._encoding)
+        raise errors.error_from_result(result, encoding=self._conn.info.encoding)
