@@ -26,7 +26,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
+import psycopg  # noqa: E402
 import setup_db  # noqa: E402
+from common import psycopg_conninfo  # noqa: E402
 
 TESTS = [
     ("plaintext", "/plaintext"),
@@ -71,6 +73,42 @@ def wrk(port: int, target: str, duration: int, connections: int, pin: bool) -> d
     return {"rps": float(match.group(1)), "errors": errors}
 
 
+def pin_database_backends(cpu: int) -> list[int]:
+    """Pin every client backend of the benchmark database to ``cpu``.
+
+    Each app holds one PostgreSQL connection, served by its own backend
+    process. Left to the kernel, a backend lands on either core and moves
+    between runs; when it sits on the other core than its app, every query
+    costs two cross-core wake-ups (about 75 us per round trip on a 2-core VM,
+    more than the query itself), and whether an app gets that penalty is
+    chance. On the server's core the database work is paid by the app's own
+    core, the same way for every column. Returns the pinned backend pids.
+    """
+    sql = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    with psycopg.connect(**psycopg_conninfo(), autocommit=True) as conn:
+        pids = [pid for (pid,) in conn.execute(sql)]
+    for pid in pids:
+        try:
+            os.sched_setaffinity(pid, {cpu})
+        except ProcessLookupError:
+            continue  # the backend ended since the query: nothing to pin
+        except PermissionError:
+            raise SystemExit(
+                f"cannot pin PostgreSQL backend {pid} (run as root or as the "
+                "database's OS user, or pass --no-pin-db)"
+            ) from None
+    return pids
+
+
+def _database_is_local() -> bool:
+    # A backend's pid names a process here only when the server runs here.
+    host = psycopg_conninfo().get("host") or ""
+    return host in ("127.0.0.1", "localhost", "::1", "") or host.startswith("/")
+
+
 def _check_banner(name: str, banner: str) -> None:
     # The fastdj columns must run the twins they claim to.
     if name == "fastdj" and "'python'" in banner:
@@ -79,7 +117,7 @@ def _check_banner(name: str, banner: str) -> None:
         raise SystemExit(f"fastdj-pure column runs Cython twins: {banner}")
 
 
-def bench_all(apps: list[str], args, pin: bool) -> dict:
+def bench_all(apps: list[str], args, pin: bool, pin_db: bool) -> dict:
     """Serve every app at once, validate each, then load them interleaved.
 
     Returns {app: {test: {"rps": best round, "rounds": [...], "errors": n}}}.
@@ -103,6 +141,9 @@ def bench_all(apps: list[str], args, pin: bool) -> dict:
             servers[app] = server
         for test, target in TESTS:
             conns = _connections(test, args)
+            if pin_db:
+                # Again per test: an app that reconnected has a new backend.
+                pin_database_backends(SERVER_CPU)
             for app in apps:
                 if args.warmup:
                     wrk(servers[app].port, target, args.warmup, conns, pin)
@@ -226,13 +267,18 @@ def write_results(results: dict, meta: dict) -> None:
     m = meta["machine"]
     load = " / ".join("n/a" if v is None else f"{v:.2f}" for v in meta["load"])
     pinning = ", pinned to CPU 0; wrk pinned to CPU 1" if meta["pinned"] else ""
+    db_pinning = (
+        ", each app's backend pinned to the server's CPU 0"
+        if meta.get("db_pinned")
+        else " (unpinned)"
+    )
     text = f"""# End-to-end results
 
 Run `{meta["command"]}` on {meta["date"]}.
 
 Machine: {m["cpu"]}, {m["cores"]} cores; Python {m["python"]}; Django {m["django"]},
 Falcon {m["falcon"]}, Jinja2 {m["jinja2"]}, psycopg {m["psycopg"]}; {m["wrk"]};
-PostgreSQL on the same machine (unpinned).
+PostgreSQL on the same machine{db_pinning}.
 Server: meinheld, one process, HTTP keep-alive on{pinning}.
 wrk: 1 thread, {meta["duration"]}s per endpoint after a {meta["warmup"]}s warm-up;
 {meta["connections"]}. /queries and /updates use queries=20.
@@ -315,6 +361,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--no-pin", action="store_true", help="do not use taskset")
     parser.add_argument(
+        "--no-pin-db",
+        action="store_true",
+        help="leave the apps' PostgreSQL backends where the kernel puts them",
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
     )
     parser.add_argument(
@@ -342,8 +393,9 @@ def main(argv=None) -> int:
     if setup_db.main() != 0:
         return 1
     pin = harness.can_pin() and not args.no_pin
+    pin_db = pin and not args.no_pin_db and _database_is_local()
     load_before = os.getloadavg()
-    results = bench_all(apps, args, pin)
+    results = bench_all(apps, args, pin, pin_db)
     load_after = os.getloadavg()
     print()
     print(table(results))
@@ -358,6 +410,7 @@ def main(argv=None) -> int:
         "command": " ".join(["python bench/e2e/run.py", *(argv or sys.argv[1:])]),
         "machine": machine(),
         "pinned": pin,
+        "db_pinned": pin_db,
         "duration": args.duration,
         "rounds": args.rounds,
         "load": (load_before[0], load_after[0]),
