@@ -120,3 +120,33 @@ def test_a_new_fetcher_reuses_the_connections_statements(table):
     for _ in range(THRESHOLD + 3):
         assert len(connection.execute_fetchall(big, [150])) == 150
     assert len(_ours()) == 1
+
+
+def test_a_query_text_is_converted_once_and_dumped_per_run(pg_db, monkeypatch):
+    from psycopg._queries import PostgresQuery
+
+    converted = []
+    convert = PostgresQuery.convert
+
+    def counting(self, query, params):
+        converted.append(query)
+        return convert(self, query, params)
+
+    monkeypatch.setattr(PostgresQuery, "convert", counting)
+    sql = "SELECT %s, %s, 'a%%b'"
+    # Parameter types change from run to run (int2, int8, text, NULL); each
+    # run's values and types come from its own parameters.
+    runs = [(1, "x"), (2**40, "y"), ("z", None), (3, "w")] * THRESHOLD
+    for _ in range(2):
+        # The first pass prepares a statement per parameter types (the cursor
+        # converts its runs below the threshold); the second runs only those.
+        converted.clear()
+        for first, second in runs:
+            assert connection.execute_fetchall(sql, [first, second]) == [
+                (first, second, "a%b")
+            ]
+    assert converted == []
+    assert len(_ours()) == 3
+    with pytest.raises(ProgrammingError, match="query has 2 placeholders"):
+        connection.execute_fetchall(sql, [1])
+    assert connection.execute_fetchall(sql, [7, "v"]) == [(7, "v", "a%b")]

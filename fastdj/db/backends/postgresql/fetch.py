@@ -7,7 +7,8 @@ connection has already run ``prepare_threshold`` times, outside a transaction,
 ``PreparedFetcher`` makes the same libpq calls itself: it prepares the
 statement once under its own name, then runs ``PQexecPrepared`` and loads the
 rows with psycopg's own Transformer (the connection's loaders, so the rows are
-the ones the cursor would return). Everything else goes through a psycopg
+the ones the cursor would return). It parses a query text's placeholders once
+(psycopg's PostgresQuery, kept per text) and only dumps each run's parameters. Everything else goes through a psycopg
 cursor, unchanged: a transaction (psycopg starts it and tracks its state),
 pipeline mode, another row factory, preparing turned off
 (``prepare_threshold=None``, as for transaction-mode poolers), and the
@@ -51,6 +52,8 @@ _NO_RESULT = object()
 # for a query that could not be prepared}.
 _STATEMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _names = itertools.count()
+# Converted queries a fetcher keeps; the usual application has far fewer.
+_MAX_CONVERTED = 512
 
 
 class PreparedFetcher:
@@ -66,6 +69,9 @@ class PreparedFetcher:
         if seen is None:
             seen = _STATEMENTS[connection] = {}
         self._seen = seen
+        # SQL text -> its PostgresQuery, for runs with and without parameters.
+        self._queries = {}
+        self._plain = {}
         self._rows = None
         self.rowcount = -1
 
@@ -82,8 +88,7 @@ class PreparedFetcher:
             or conn.row_factory is not tuple_row
         ):
             return self._through_cursor(sql, params)
-        query = PostgresQuery(self._tx)
-        query.convert(sql, params)
+        query = self._convert(sql, params)
         key = (query.query, query.types)
         seen = self._seen
         name = seen.get(key, 0)
@@ -114,6 +119,20 @@ class PreparedFetcher:
             self.rowcount = -1 if tuples is None else tuples
             return self
         return self._failed(result, sql, params)
+
+    def _convert(self, sql, params) -> PostgresQuery:
+        # A query's placeholders are parsed once per fetcher; later runs of
+        # the same text only dump their parameters into the converted query.
+        queries = self._plain if params is None else self._queries
+        query = queries.get(sql) if sql.__class__ is str else None
+        if query is None:
+            query = PostgresQuery(self._tx)
+            query.convert(sql, params)
+            if sql.__class__ is str and len(queries) < _MAX_CONVERTED:
+                queries[sql] = query
+        else:
+            query.dump(params)
+        return query
 
     def fetchall(self) -> list:
         """Return the rows of the last query (as ``Cursor.fetchall()``)."""
