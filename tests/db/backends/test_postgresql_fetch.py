@@ -149,4 +149,11 @@ def test_a_query_text_is_converted_once_and_dumped_per_run(pg_db, monkeypatch):
     assert len(_ours()) == 3
     with pytest.raises(ProgrammingError, match="query has 2 placeholders"):
         connection.execute_fetchall(sql, [1])
-    assert connection.execute_fetchall(sql, [7, "v"]) == [(7, "v", "a%b")]
+    assert connection.execute_fetchall(sql, (7, "v")) == [(7, "v", "a%b")]
+    with pytest.raises(TypeError, match="positional placeholders"):
+        connection.execute_fetchall(sql, {"a": 1})
+    # Named placeholders take psycopg's full way every run, prepared as well.
+    named = "SELECT %(a)s, %(b)s, %(a)s"
+    for n in range(THRESHOLD + 2):
+        assert connection.execute_fetchall(named, {"b": "x", "a": n}) == [(n, "x", n)]
+    assert len(_ours()) == 4

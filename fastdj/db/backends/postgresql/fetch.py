@@ -8,11 +8,11 @@ connection has already run ``prepare_threshold`` times, outside a transaction,
 statement once under its own name, then runs ``PQexecPrepared`` and loads the
 rows with psycopg's own Transformer (the connection's loaders, so the rows are
 the ones the cursor would return). It parses a query text's placeholders once
-(psycopg's PostgresQuery, kept per text) and only dumps each run's parameters. Everything else goes through a psycopg
-cursor, unchanged: a transaction (psycopg starts it and tracks its state),
-pipeline mode, another row factory, preparing turned off
-(``prepare_threshold=None``, as for transaction-mode poolers), and the
-statements it has no room left to prepare.
+(psycopg's PostgresQuery) and only dumps each later run's parameters.
+Everything else goes through a psycopg cursor, unchanged: a transaction
+(psycopg starts it and tracks its state), pipeline mode, another row factory,
+preparing turned off (``prepare_threshold=None``, as for transaction-mode
+poolers), and the statements it has no room left to prepare.
 
 The statements prepared are the connection's, kept for it whatever fetcher
 asked for them (execute_fetchall() drops its fetcher after an error or a large
@@ -69,9 +69,10 @@ class PreparedFetcher:
         if seen is None:
             seen = _STATEMENTS[connection] = {}
         self._seen = seen
-        # SQL text -> its PostgresQuery, for runs with and without parameters.
-        self._queries = {}
+        # SQL text -> its converted query (without parameters), or
+        # (converted query, wanted formats, number of parameters).
         self._plain = {}
+        self._positional = {}
         self._rows = None
         self.rowcount = -1
 
@@ -88,8 +89,8 @@ class PreparedFetcher:
             or conn.row_factory is not tuple_row
         ):
             return self._through_cursor(sql, params)
-        query = self._convert(sql, params)
-        key = (query.query, query.types)
+        query, types, dumped, formats = self._convert(sql, params)
+        key = (query, types)
         seen = self._seen
         name = seen.get(key, 0)
         if name.__class__ is not bytes:
@@ -99,12 +100,12 @@ class PreparedFetcher:
                 seen[key] = name + 1
                 return self._through_cursor(sql, params)
             name = b"_fastdj_%d" % next(_names)
-            if pgconn.prepare(name, query.query, query.types).status != _COMMAND_OK:
+            if pgconn.prepare(name, query, types).status != _COMMAND_OK:
                 # The cursor runs it (or reports why it cannot).
                 seen[key] = None
                 return self._through_cursor(sql, params)
             seen[key] = name
-        result = pgconn.exec_prepared(name, query.params, query.formats)
+        result = pgconn.exec_prepared(name, dumped, formats)
         status = result.status
         if status == _TUPLES_OK:
             tx = self._tx
@@ -120,19 +121,37 @@ class PreparedFetcher:
             return self
         return self._failed(result, sql, params)
 
-    def _convert(self, sql, params) -> PostgresQuery:
-        # A query's placeholders are parsed once per fetcher; later runs of
-        # the same text only dump their parameters into the converted query.
-        queries = self._plain if params is None else self._queries
-        query = queries.get(sql) if sql.__class__ is str else None
-        if query is None:
-            query = PostgresQuery(self._tx)
-            query.convert(sql, params)
-            if sql.__class__ is str and len(queries) < _MAX_CONVERTED:
-                queries[sql] = query
-        else:
-            query.dump(params)
-        return query
+    def _convert(self, sql, params) -> tuple:
+        """Return (query, types, parameters, formats) for libpq.
+
+        psycopg's PostgresQuery parses a text's placeholders once; later runs
+        of a text with positional placeholders only dump their parameters, as
+        PostgresQuery.dump() does after its checks, which a list or tuple of
+        the remembered length passes. Anything else takes the full way.
+        """
+        tx = self._tx
+        if params is None:
+            bquery = self._plain.get(sql)
+            if bquery is not None:
+                return bquery, (), None, None
+        elif params.__class__ is list or params.__class__ is tuple:
+            known = self._positional.get(sql)
+            if known is not None and known[2] == len(params):
+                dumped = tx.dump_sequence(params, known[1])
+                return known[0], tx.types or (), dumped, tx.formats
+        query = PostgresQuery(tx)
+        query.convert(sql, params)
+        if sql.__class__ is str:
+            if params is None:
+                if len(self._plain) < _MAX_CONVERTED:
+                    self._plain[sql] = query.query
+            elif (
+                query._order is None
+                and (params.__class__ is list or params.__class__ is tuple)
+                and len(self._positional) < _MAX_CONVERTED
+            ):
+                self._positional[sql] = (query.query, query._want_formats, len(params))
+        return query.query, query.types, query.params, query.formats
 
     def fetchall(self) -> list:
         """Return the rows of the last query (as ``Cursor.fetchall()``)."""
