@@ -60,6 +60,42 @@ def can_pin() -> bool:
     return shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
 
 
+def database_is_local() -> bool:
+    """Return True when PostgreSQL runs on this machine (its pids are ours)."""
+    host = psycopg_conninfo().get("host") or ""
+    return host in ("127.0.0.1", "localhost", "::1", "") or host.startswith("/")
+
+
+def pin_database_backends(cpu: int) -> list[int]:
+    """Pin every client backend of the benchmark database to ``cpu``.
+
+    Each app holds one PostgreSQL connection, served by its own backend
+    process. Left to the kernel, a backend lands on either core and moves
+    between runs; when it sits on the other core than its app, every query
+    costs two cross-core wake-ups (about 75 us per round trip on a 2-core VM,
+    more than the query itself), and whether an app gets that penalty is
+    chance. On the server's core the database work is paid by the app's own
+    core, the same way for every column. Returns the pinned backend pids.
+    """
+    sql = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    with psycopg.connect(**psycopg_conninfo(), autocommit=True) as conn:
+        pids = [pid for (pid,) in conn.execute(sql)]
+    for pid in pids:
+        try:
+            os.sched_setaffinity(pid, {cpu})
+        except ProcessLookupError:
+            continue  # the backend ended since the query: nothing to pin
+        except PermissionError:
+            raise SystemExit(
+                f"cannot pin PostgreSQL backend {pid} (run as root or as the "
+                "database's OS user, or pass --no-pin-db)"
+            ) from None
+    return pids
+
+
 class Server:
     """A running app: ``.port``, ``.pid``, ``.banner`` (its first output line)."""
 

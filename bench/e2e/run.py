@@ -26,9 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
-import psycopg  # noqa: E402
 import setup_db  # noqa: E402
-from common import psycopg_conninfo  # noqa: E402
 
 TESTS = [
     ("plaintext", "/plaintext"),
@@ -73,42 +71,6 @@ def wrk(port: int, target: str, duration: int, connections: int, pin: bool) -> d
     return {"rps": float(match.group(1)), "errors": errors}
 
 
-def pin_database_backends(cpu: int) -> list[int]:
-    """Pin every client backend of the benchmark database to ``cpu``.
-
-    Each app holds one PostgreSQL connection, served by its own backend
-    process. Left to the kernel, a backend lands on either core and moves
-    between runs; when it sits on the other core than its app, every query
-    costs two cross-core wake-ups (about 75 us per round trip on a 2-core VM,
-    more than the query itself), and whether an app gets that penalty is
-    chance. On the server's core the database work is paid by the app's own
-    core, the same way for every column. Returns the pinned backend pids.
-    """
-    sql = (
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-    )
-    with psycopg.connect(**psycopg_conninfo(), autocommit=True) as conn:
-        pids = [pid for (pid,) in conn.execute(sql)]
-    for pid in pids:
-        try:
-            os.sched_setaffinity(pid, {cpu})
-        except ProcessLookupError:
-            continue  # the backend ended since the query: nothing to pin
-        except PermissionError:
-            raise SystemExit(
-                f"cannot pin PostgreSQL backend {pid} (run as root or as the "
-                "database's OS user, or pass --no-pin-db)"
-            ) from None
-    return pids
-
-
-def _database_is_local() -> bool:
-    # A backend's pid names a process here only when the server runs here.
-    host = psycopg_conninfo().get("host") or ""
-    return host in ("127.0.0.1", "localhost", "::1", "") or host.startswith("/")
-
-
 def _check_banner(name: str, banner: str) -> None:
     # The fastdj columns must run the twins they claim to.
     if name == "fastdj" and "'python'" in banner:
@@ -143,7 +105,7 @@ def bench_all(apps: list[str], args, pin: bool, pin_db: bool) -> dict:
             conns = _connections(test, args)
             if pin_db:
                 # Again per test: an app that reconnected has a new backend.
-                pin_database_backends(SERVER_CPU)
+                harness.pin_database_backends(SERVER_CPU)
             for app in apps:
                 if args.warmup:
                     wrk(servers[app].port, target, args.warmup, conns, pin)
@@ -393,7 +355,7 @@ def main(argv=None) -> int:
     if setup_db.main() != 0:
         return 1
     pin = harness.can_pin() and not args.no_pin
-    pin_db = pin and not args.no_pin_db and _database_is_local()
+    pin_db = pin and not args.no_pin_db and harness.database_is_local()
     load_before = os.getloadavg()
     results = bench_all(apps, args, pin, pin_db)
     load_after = os.getloadavg()

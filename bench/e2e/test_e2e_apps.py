@@ -49,14 +49,13 @@ def test_app_passes_validation(hello_world, app):
 def test_pin_database_backends_pins_each_client_backend(hello_world):
     import psycopg
     from common import psycopg_conninfo
-    from run import pin_database_backends
 
     cpus = sorted(os.sched_getaffinity(0))
     with psycopg.connect(**psycopg_conninfo(), autocommit=True) as a:
         with psycopg.connect(**psycopg_conninfo(), autocommit=True) as b:
             pids = {c.info.backend_pid for c in (a, b)}
             for cpu in cpus[:2]:
-                pinned = pin_database_backends(cpu)
+                pinned = harness.pin_database_backends(cpu)
                 assert pids <= set(pinned)
                 for pid in pids:
                     assert os.sched_getaffinity(pid) == {cpu}
