@@ -3,6 +3,7 @@
 Used by run.py (before loading an app with wrk) and by test_e2e_apps.py.
 Validation follows the TechEmpower rules: status, the Server/Date/Content-Type
 headers, the body's shape, fortunes escaped and sorted, updates persisted.
+It also pins the apps' PostgreSQL backends to a core (run.py, before loading).
 """
 
 from __future__ import annotations
