@@ -157,3 +157,11 @@ def test_a_query_text_is_converted_once_and_dumped_per_run(pg_db, monkeypatch):
     for n in range(THRESHOLD + 2):
         assert connection.execute_fetchall(named, {"b": "x", "a": n}) == [(n, "x", n)]
     assert len(_ours()) == 4
+
+
+def test_a_composed_query_runs_and_is_not_remembered(pg_db):
+    from psycopg import sql as pgsql
+
+    query = pgsql.SQL("SELECT {} + %s").format(pgsql.Literal(1))
+    for n in range(THRESHOLD + 2):
+        assert connection.execute_fetchall(query, [n]) == [(n + 1,)]

@@ -130,18 +130,20 @@ class PreparedFetcher:
         the remembered length passes. Anything else takes the full way.
         """
         tx = self._tx
-        if params is None:
+        # Only str texts are remembered: psycopg's sql.Composed is unhashable.
+        text = sql.__class__ is str
+        if text and params is None:
             bquery = self._plain.get(sql)
             if bquery is not None:
                 return bquery, (), None, None
-        elif params.__class__ is list or params.__class__ is tuple:
+        elif text and (params.__class__ is list or params.__class__ is tuple):
             known = self._positional.get(sql)
             if known is not None and known[2] == len(params):
                 dumped = tx.dump_sequence(params, known[1])
                 return known[0], tx.types or (), dumped, tx.formats
         query = PostgresQuery(tx)
         query.convert(sql, params)
-        if sql.__class__ is str:
+        if text:
             if params is None:
                 if len(self._plain) < _MAX_CONVERTED:
                     self._plain[sql] = query.query
