@@ -79,52 +79,62 @@ def _check_banner(name: str, banner: str) -> None:
         raise SystemExit(f"fastdj-pure column runs Cython twins: {banner}")
 
 
+def _start_servers(apps: list[str], stack: contextlib.ExitStack, pin: bool) -> dict:
+    """Serve every app in ``apps`` at once and validate each; return the servers."""
+    servers = {}
+    for app in apps:
+        server = stack.enter_context(
+            harness.serve(app, pin_cpu=SERVER_CPU if pin else None)
+        )
+        _check_banner(app, server.banner)
+        try:
+            harness.validate(server.port)
+        except harness.ValidationError as exc:
+            raise SystemExit(f"VALIDATION FAILED for {app}: {exc}") from None
+        print(f"{app}: validated ({server.banner})", flush=True)
+        servers[app] = server
+    return servers
+
+
 def bench_all(apps: list[str], args, pin: bool, pin_db: bool) -> dict:
-    """Serve every app at once, validate each, then load them interleaved.
+    """Load every app's endpoints in interleaved rounds, each on new servers.
 
     Returns {app: {test: {"rps": best round, "rounds": [...], "errors": n}}}.
-    For each test type, each round runs every app once in turn, so a burst of
-    background load hits all columns alike; the best round is kept, since
-    outside load can only slow a run down.
+    Each round starts every app in a new process: where a process's code and
+    data land in memory decides how they share the caches, and one process of
+    the same app can run a test 20% slower than the next for the whole of its
+    life. Within a round each test type runs every app once in turn, so a
+    burst of background load hits all columns alike. The best round is kept,
+    since outside load and an unlucky layout can only slow a run down.
     """
     results = {app: {} for app in apps}
-    with contextlib.ExitStack() as stack:
-        servers = {}
-        for app in apps:
-            server = stack.enter_context(
-                harness.serve(app, pin_cpu=SERVER_CPU if pin else None)
-            )
-            _check_banner(app, server.banner)
-            try:
-                harness.validate(server.port)
-            except harness.ValidationError as exc:
-                raise SystemExit(f"VALIDATION FAILED for {app}: {exc}") from None
-            print(f"{app}: validated ({server.banner})", flush=True)
-            servers[app] = server
-        for test, target in TESTS:
-            conns = _connections(test, args)
-            if pin_db:
-                # Again per test: an app that reconnected has a new backend.
-                harness.pin_database_backends(SERVER_CPU)
-            for app in apps:
-                if args.warmup:
-                    wrk(servers[app].port, target, args.warmup, conns, pin)
-            for _ in range(args.rounds):
+    for number in range(1, args.rounds + 1):
+        print(f"round {number} of {args.rounds}", flush=True)
+        with contextlib.ExitStack() as stack:
+            servers = _start_servers(apps, stack, pin)
+            for test, target in TESTS:
+                conns = _connections(test, args)
+                if pin_db:
+                    # Again per test: an app that reconnected has a new backend.
+                    harness.pin_database_backends(SERVER_CPU)
+                for app in apps:
+                    if args.warmup:
+                        wrk(servers[app].port, target, args.warmup, conns, pin)
                 for app in apps:
                     run = wrk(servers[app].port, target, args.duration, conns, pin)
                     entry = results[app].setdefault(test, {"rounds": [], "errors": 0})
                     entry["rounds"].append(run["rps"])
                     entry["errors"] += run["errors"]
-            for app in apps:
-                entry = results[app][test]
-                entry["rps"] = max(entry["rounds"])
-                note = f" ({entry['errors']} errors)" if entry["errors"] else ""
-                rounds = ", ".join(f"{r:.0f}" for r in entry["rounds"])
-                print(
-                    f"  {test:<10} {app:<12} {entry['rps']:>9.0f} req/s"
-                    f"  [{rounds}]{note}",
-                    flush=True,
-                )
+    for test, _ in TESTS:
+        for app in apps:
+            entry = results[app][test]
+            entry["rps"] = max(entry["rounds"])
+            note = f" ({entry['errors']} errors)" if entry["errors"] else ""
+            rounds = ", ".join(f"{r:.0f}" for r in entry["rounds"])
+            print(
+                f"  {test:<10} {app:<12} {entry['rps']:>9.0f} req/s  [{rounds}]{note}",
+                flush=True,
+            )
     return results
 
 
@@ -245,8 +255,9 @@ Server: meinheld, one process, HTTP keep-alive on{pinning}.
 wrk: 1 thread, {meta["duration"]}s per endpoint after a {meta["warmup"]}s warm-up;
 {meta["connections"]}. /queries and /updates use queries=20.
 All servers run at once; each endpoint is loaded in {meta["rounds"]} interleaved
-rounds (every app once per round) and the best round is kept (every round is in
-results.json). ORM prepared statements (E2E_PREPARE): {meta["prepare"]}.
+rounds (every app once per round, on servers started afresh for each round) and
+the best round is kept (every round is in results.json).
+ORM prepared statements (E2E_PREPARE): {meta["prepare"]}.
 Load average (1 min) before/after the run: {load}, on {m["cores"]} cores:
 other work shared the machine, so expect run-to-run noise.
 
