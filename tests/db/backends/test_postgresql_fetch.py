@@ -165,3 +165,39 @@ def test_a_composed_query_runs_and_is_not_remembered(pg_db):
     query = pgsql.SQL("SELECT {} + %s").format(pgsql.Literal(1))
     for n in range(THRESHOLD + 2):
         assert connection.execute_fetchall(query, [n]) == [(n + 1,)]
+
+
+def _raw_prepared_max(value):
+    connection.ensure_connection()
+    raw = connection.connection
+    old = raw.prepared_max
+    raw.prepared_max = value
+    return raw, old
+
+
+def test_prepared_max_none_means_no_limit(table):
+    raw, old = _raw_prepared_max(None)
+    try:
+        for _ in range(THRESHOLD + 1):
+            assert len(connection.execute_fetchall(table, [1])) == 3
+        assert len(_ours()) == 1
+    finally:
+        raw.prepared_max = old
+
+
+def test_a_full_registry_stops_counting_and_preparing(table):
+    from fastdj.db.backends.postgresql.fetch import _STATEMENTS
+
+    raw, old = _raw_prepared_max(2)
+    try:
+        for n in range(10):
+            for _ in range(THRESHOLD):
+                # Distinct texts: one registry entry each until it is full.
+                assert connection.execute_fetchall(f"SELECT {n} + %s", [1]) == [
+                    (n + 1,)
+                ]
+        # Two texts prepared; the third's first run made the registry full.
+        assert len(_STATEMENTS[raw]) == 3
+        assert len(_ours()) == 2
+    finally:
+        raw.prepared_max = old

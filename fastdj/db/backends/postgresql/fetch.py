@@ -96,7 +96,12 @@ class PreparedFetcher:
         if name.__class__ is not bytes:
             if name is None:
                 return self._through_cursor(sql, params)
-            if name + 1 < threshold or len(seen) > conn.prepared_max:
+            # prepared_max None: no limit. Once the registry holds more than
+            # the limit nothing new is counted or prepared, so it stops growing.
+            limit = conn.prepared_max
+            if limit is not None and len(seen) > limit:
+                return self._through_cursor(sql, params)
+            if name + 1 < threshold:
                 seen[key] = name + 1
                 return self._through_cursor(sql, params)
             name = b"_fastdj_%d" % next(_names)
@@ -132,27 +137,27 @@ class PreparedFetcher:
         tx = self._tx
         # Only str texts are remembered: psycopg's sql.Composed is unhashable.
         text = sql.__class__ is str
+        sequence = params.__class__ is list or params.__class__ is tuple
         if text and params is None:
             bquery = self._plain.get(sql)
             if bquery is not None:
                 return bquery, (), None, None
-        elif text and (params.__class__ is list or params.__class__ is tuple):
+        elif text and sequence:
             known = self._positional.get(sql)
             if known is not None and known[2] == len(params):
                 dumped = tx.dump_sequence(params, known[1])
                 return known[0], tx.types or (), dumped, tx.formats
         query = PostgresQuery(tx)
         query.convert(sql, params)
-        if text:
-            if params is None:
-                if len(self._plain) < _MAX_CONVERTED:
-                    self._plain[sql] = query.query
-            elif (
-                query._order is None
-                and (params.__class__ is list or params.__class__ is tuple)
-                and len(self._positional) < _MAX_CONVERTED
-            ):
-                self._positional[sql] = (query.query, query._want_formats, len(params))
+        if text and params is None and len(self._plain) < _MAX_CONVERTED:
+            self._plain[sql] = query.query
+        elif (
+            text
+            and sequence
+            and query._order is None
+            and len(self._positional) < _MAX_CONVERTED
+        ):
+            self._positional[sql] = (query.query, query._want_formats, len(params))
         return query.query, query.types, query.params, query.formats
 
     def fetchall(self) -> list:
