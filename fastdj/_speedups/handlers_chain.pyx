@@ -119,7 +119,9 @@ cdef class _Stock:
 
 cdef object _object_getattribute = object.__getattribute__
 cdef object _object_setattr = object.__setattr__
-cdef str _DICT = "__dict__"
+
+cdef extern from "Python.h":
+    object PyObject_GenericGetDict(object obj, void *context)
 
 
 @cython.final
@@ -130,8 +132,8 @@ cdef class _PlainAttrs:
     ``__setattr__`` and none of the names is a data descriptor on it: then
     reading ``obj.name`` finds ``obj.__dict__[name]`` first, and setting it
     stores it there. For long-lived objects read on every request (database
-    wrappers, middleware, signals), a dict lookup costs about half of a
-    generic attribute read. The answer is kept with the class's version tag,
+    wrappers, middleware, signals), a dict lookup costs about two thirds of
+    a generic attribute read, and the dict is found once for several. The answer is kept with the class's version tag,
     as ``_Stock`` does.
     """
 
@@ -170,7 +172,9 @@ cdef class _PlainAttrs:
                 self.answer = answer
         if not answer:
             return None
-        values = _lookup(obj, _DICT, None)
+        # The dict object.__getattribute__ reads (made now if the instance
+        # keeps its attributes without one), not a lookup of "__dict__".
+        values = PyObject_GenericGetDict(obj, NULL)
         return <dict>values if type(values) is dict else None
 
 
@@ -228,9 +232,18 @@ cdef _Stock _plain_send = _Stock("send", Signal.send)
 # receivers are cached as (reference, is weak) pairs (see Signal.send), and
 # are called from here with plain keywords, without building the list of
 # results, which no caller here reads. Anything else goes through send().
-cdef inline tuple _any_sender_refs(signal):
-    if _plain_send.of(type(signal)) and not signal._dead_receivers:
-        return signal._for_any_sender
+cdef str _RECEIVERS = "receivers"
+cdef str _DEAD_RECEIVERS = "_dead_receivers"
+cdef str _FOR_ANY_SENDER = "_for_any_sender"
+cdef _PlainAttrs _signal_attrs = _PlainAttrs(
+    _RECEIVERS, _DEAD_RECEIVERS, _FOR_ANY_SENDER
+)
+
+
+cdef inline tuple _any_sender_refs(signal, dict values):
+    """``values`` is _signal_attrs.of(signal)."""
+    if _plain_send.of(type(signal)) and not _attr(values, signal, _DEAD_RECEIVERS):
+        return _attr(values, signal, _FOR_ANY_SENDER)
     return None
 
 
@@ -318,9 +331,12 @@ cdef _close_old_connections(tuple wrappers):
             conn.close_if_unusable_or_obsolete()
 
 
-cdef _send_request_started(signal, sender, environ):
-    """Do what ``signal.send(sender=sender, environ=environ)`` does."""
-    refs = _any_sender_refs(signal)
+cdef _send_request_started(signal, sender, environ, dict values):
+    """Do what ``signal.send(sender=sender, environ=environ)`` does.
+
+    ``values`` is _signal_attrs.of(signal).
+    """
+    refs = _any_sender_refs(signal, values)
     if refs is None:
         signal.send(sender=sender, environ=environ)
         return
@@ -346,9 +362,10 @@ cdef _send_request_started(signal, sender, environ):
 
 cdef _send_request_finished(signal, sender):
     """Do what ``signal.send(sender=sender)`` does."""
-    if _plain_send.of(type(signal)) and not signal.receivers:
+    cdef dict values = _signal_attrs.of(signal)
+    if _plain_send.of(type(signal)) and not _attr(values, signal, _RECEIVERS):
         return
-    refs = _any_sender_refs(signal)
+    refs = _any_sender_refs(signal, values)
     if refs is None:
         signal.send(sender=sender)
         return
@@ -548,6 +565,28 @@ cdef str _DEBUG = "DEBUG"
 cdef str _HTTP_HOST = "HTTP_HOST"
 
 
+cdef str _OWN_PROCESS_REQUEST = "_own_process_request"
+cdef str _OWN_PROCESS_RESPONSE = "_own_process_response"
+cdef str _GET_RESPONSE = "get_response"
+cdef str _REDIRECT = "redirect"
+cdef str _STS_SECONDS = "sts_seconds"
+cdef str _CONTENT_TYPE_NOSNIFF = "content_type_nosniff"
+cdef str _REFERRER_POLICY_ATTR = "referrer_policy"
+cdef str _COOP_ATTR = "cross_origin_opener_policy"
+# The attributes of a stock CommonMiddleware or SecurityMiddleware that their
+# layers read on every request.
+cdef tuple _MIDDLEWARE_ATTRS = (
+    _OWN_PROCESS_REQUEST,
+    _OWN_PROCESS_RESPONSE,
+    _GET_RESPONSE,
+    _REDIRECT,
+    _STS_SECONDS,
+    _CONTENT_TYPE_NOSNIFF,
+    _REFERRER_POLICY_ATTR,
+    _COOP_ATTR,
+)
+
+
 cdef class _InlineLayer(_Layer):
     """The layer of a stock fastdj middleware whose ``__call__`` runs in C.
 
@@ -562,9 +601,13 @@ cdef class _InlineLayer(_Layer):
     cdef object inner_handle
     cdef _Layer inner_layer
     cdef ViewPath inner_view
+    # One per layer: it remembers the answer for one class.
+    cdef _PlainAttrs instance_attrs
 
     def __init__(self, get_response, response_for_exception, inner_handle):
         from fastdj.conf import settings
+
+        self.instance_attrs = _PlainAttrs(*_MIDDLEWARE_ATTRS)
 
         if _stock_close is None:
             _load_response_methods()
@@ -592,23 +635,29 @@ cdef class _CommonLayer(_InlineLayer):
     """The layer of a CommonMiddleware whose ``__call__`` is the stock one."""
 
     cdef object call(self, request):
+        cdef dict values
         instance = self.instance
         try:
+            values = self.instance_attrs.of(instance)
             if (
-                instance._own_process_request
+                _attr(values, instance, _OWN_PROCESS_REQUEST)
                 and not _setting(
                     self.settings, self.settings_dict, _DISALLOWED_USER_AGENTS
                 )
                 and not _setting(self.settings, self.settings_dict, _PREPEND_WWW)
             ):
                 self.validate_host(request)
-                response = self.call_inner(request, instance.get_response)
+                response = self.call_inner(
+                    request, _attr(values, instance, _GET_RESPONSE)
+                )
             else:
                 response = instance.process_request(request)
                 if not response:
                     response = instance.get_response(request)
+            # Read again: the inner layers ran code that may have changed it.
+            values = self.instance_attrs.of(instance)
             if (
-                instance._own_process_response
+                _attr(values, instance, _OWN_PROCESS_RESPONSE)
                 and response.status_code != 404
                 and not response.streaming
                 and _stock_has_header.of(type(response))
@@ -680,31 +729,42 @@ cdef class _SecurityLayer(_InlineLayer):
     cdef object opener_item
 
     cdef object call(self, request):
+        cdef dict values
         instance = self.instance
         try:
-            if instance._own_process_request and not instance.redirect:
-                response = self.call_inner(request, instance.get_response)
+            values = self.instance_attrs.of(instance)
+            if _attr(values, instance, _OWN_PROCESS_REQUEST) and not _attr(
+                values, instance, _REDIRECT
+            ):
+                response = self.call_inner(
+                    request, _attr(values, instance, _GET_RESPONSE)
+                )
             else:
                 response = instance.process_request(request)
                 if not response:
                     response = instance.get_response(request)
-            if instance._own_process_response and not instance.sts_seconds:
+            # Read again: the inner layers ran code that may have changed it.
+            values = self.instance_attrs.of(instance)
+            if _attr(values, instance, _OWN_PROCESS_RESPONSE) and not _attr(
+                values, instance, _STS_SECONDS
+            ):
                 headers = response.headers
                 if (
                     type(headers) is _ResponseHeaders
                     and _stock_setdefault.of(type(response))
                 ):
-                    self.set_headers(instance, headers)
+                    self.set_headers(instance, values, headers)
                     return response
             return instance.process_response(request, response)
         except Exception as exc:
             return self.response_for_exception(request, exc)
 
-    cdef set_headers(self, instance, headers):
+    cdef set_headers(self, instance, dict values, headers):
+        """``values`` is self.instance_attrs.of(instance)."""
         cdef dict store = headers._store
-        if instance.content_type_nosniff and _NOSNIFF_KEY not in store:
+        if _attr(values, instance, _CONTENT_TYPE_NOSNIFF) and _NOSNIFF_KEY not in store:
             store[_NOSNIFF_KEY] = _NOSNIFF_ITEM
-        policy = instance.referrer_policy
+        policy = _attr(values, instance, _REFERRER_POLICY_ATTR)
         if policy and _REFERRER_POLICY_KEY not in store:
             if policy is self.policy_source:
                 store[_REFERRER_POLICY_KEY] = self.policy_item
@@ -713,7 +773,7 @@ cdef class _SecurityLayer(_InlineLayer):
                 if type(policy) is str:
                     self.policy_source = policy
                     self.policy_item = store[_REFERRER_POLICY_KEY]
-        opener = instance.cross_origin_opener_policy
+        opener = _attr(values, instance, _COOP_ATTR)
         if opener and _COOP_KEY not in store:
             if opener is self.opener_source:
                 store[_COOP_KEY] = self.opener_item
@@ -1431,8 +1491,11 @@ cdef class WSGIEntry:
         cdef bint rewritten = self._script_name_rewritten(environ)
         self.prefix_value.set(self._script_prefix(environ, rewritten))
         request_started = self.request_started
-        if request_started.receivers:
-            _send_request_started(request_started, self.handler_class, environ)
+        signal_values = _signal_attrs.of(request_started)
+        if _attr(signal_values, request_started, _RECEIVERS):
+            _send_request_started(
+                request_started, self.handler_class, environ, signal_values
+            )
         request = self._new_request(environ, rewritten)
         if self.entry is not None:
             response = self.entry.call(request)

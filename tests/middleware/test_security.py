@@ -129,6 +129,29 @@ def test_attributes_changed_after_build_are_seen(twin):
         assert get("/plain/").status_code == 301
 
 
+class PolicyProperty(SecurityMiddleware):
+    """Its referrer policy is a property, which the instance dict cannot hide."""
+
+    policies = ["origin", "no-referrer"]
+
+    @property
+    def referrer_policy(self):
+        return self.policies[0]
+
+    @referrer_policy.setter
+    def referrer_policy(self, value):
+        pass
+
+
+def test_a_property_for_an_attribute_is_read_on_every_request(twin):
+    middleware = [f"{__name__}.PolicyProperty"]
+    with Fastdj.handler(middleware, FASTDJ_URLS, ALLOWED_HOSTS=["testserver"]) as get:
+        assert get("/plain/")["Referrer-Policy"] == "origin"
+        PolicyProperty.policies.reverse()
+        assert get("/plain/")["Referrer-Policy"] == "no-referrer"
+    PolicyProperty.policies.reverse()
+
+
 class OwnResponse(SecurityMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)

@@ -88,6 +88,24 @@ def test_obsolete_connection_is_closed(request_ok):
     assert conn.connection is None
 
 
+def test_a_property_on_the_wrapper_class_is_read_as_the_property(
+    request_ok, monkeypatch
+):
+    # The Cython twin reads the wrapper's attributes from its instance dict,
+    # where close_at is still None: a data descriptor on the class wins over
+    # that dict, as for any attribute read, so the connection is obsolete.
+    conn = open_connection()
+    assert conn.__dict__["close_at"] is None
+    monkeypatch.setattr(
+        type(conn),
+        "close_at",
+        property(lambda self: 0.0, lambda self, value: None),
+        raising=False,
+    )
+    request_ok()
+    assert conn.connection is None
+
+
 def test_broken_connection_is_closed(request_ok, monkeypatch):
     conn = open_connection()
     conn.errors_occurred = True
