@@ -134,6 +134,11 @@ class PolicyProperty(SecurityMiddleware):
 
     policies = ["origin", "no-referrer"]
 
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        # What an attribute read must not see: the property wins.
+        self.__dict__["referrer_policy"] = "unsafe-url"
+
     @property
     def referrer_policy(self):
         return self.policies[0]
