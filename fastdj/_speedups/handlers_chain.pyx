@@ -396,6 +396,7 @@ cdef _Stock _stock_get_host = None
 cdef _Stock _stock_get_raw_host = None
 cdef dict _valid_hosts = None
 cdef _Stock _stock_request_init = None
+cdef _Stock _stock_request_close = None
 cdef _Stock _stock_request_new = None
 
 
@@ -405,7 +406,7 @@ cdef _load_response_methods():
     global _stock_has_header, _stock_content, _ResponseHeaders, _request_close
     global _stock_setdefault
     global _stock_get_host, _stock_get_raw_host, _valid_hosts
-    global _stock_request_init, _stock_request_new
+    global _stock_request_init, _stock_request_new, _stock_request_close
     from fastdj.http import request as request_module
     from fastdj.http.request import HttpRequest, WSGIRequest
     from fastdj.http.response import (
@@ -429,6 +430,7 @@ cdef _load_response_methods():
     _stock_get_raw_host = _Stock("_get_raw_host", HttpRequest._get_raw_host)
     _valid_hosts = request_module._valid_hosts
     _stock_request_init = _Stock("__init__", WSGIRequest.__init__)
+    _stock_request_close = _Stock("close", HttpRequest.close)
     _stock_request_new = _Stock("__new__", _new_object)
 
 
@@ -928,6 +930,11 @@ cdef object _build_match(func, args, kwargs, captured, compiled, path):
     return match
 
 
+cdef str _TABLE = "_table"
+cdef str _ROOT = "_root"
+cdef _PlainAttrs _resolver_attrs = _PlainAttrs(_TABLE, _ROOT)
+
+
 cdef tuple _resolve(resolver, path):
     """Return ``resolver.resolve(path)`` and its func, args and kwargs.
 
@@ -942,9 +949,11 @@ cdef tuple _resolve(resolver, path):
 
         _stock_resolve = _Stock("resolve", URLResolver.resolve)
         _ResolverMatch = ResolverMatch
+    cdef dict values
     if type(path) is str and _stock_resolve.of(type(resolver)):
-        table = resolver._table
-        if table is not None and resolver._root:
+        values = _resolver_attrs.of(resolver)
+        table = _attr(values, resolver, _TABLE)
+        if table is not None and _attr(values, resolver, _ROOT):
             found = table.match(path)
             if found is not None:
                 compiled, args, kwargs, captured = <tuple>found
@@ -1270,7 +1279,9 @@ cdef class RequestEntry:
 Return the response for ``request`` from the middleware chain."""
         return self.call(request)
 
-    cdef object call(self, request):
+    cdef object call(self, request, bint add_closers=True):
+        """Return the response; ``add_closers`` False leaves the request's
+        closers to the caller, which must run them (see add_closers())."""
         urlconf = _setting(self.settings, self.settings_dict, _ROOT_URLCONF)
         if urlconf:
             self.reset_urlconf.value.set(urlconf)
@@ -1282,9 +1293,8 @@ Return the response for ``request`` from the middleware chain."""
             response = self.top_view.call(request)
         else:
             response = self.chain(request)
-        closers = response._resource_closers
-        closers.append(request.close)
-        closers.append(self.reset_urlconf)
+        if add_closers:
+            self.add_closers(response, request)
         if response.status_code >= 400:
             self.log_response(
                 "%s: %s",
@@ -1294,6 +1304,26 @@ Return the response for ``request`` from the middleware chain."""
                 request=request,
             )
         return response
+
+    cdef add_closers(self, response, request):
+        """Give the response the request's closers, as get_response does."""
+        closers = response._resource_closers
+        closers.append(request.close)
+        closers.append(self.reset_urlconf)
+
+
+# fastdj.core.signals.request_finished is read on every request, as the pure
+# twin reads it; a module attribute read costs four times a dict lookup.
+cdef dict _signals_dict = signals.__dict__
+cdef str _REQUEST_FINISHED = "request_finished"
+
+
+cdef inline object _module_attr(dict namespace, module, str name):
+    """Return ``module.<name>``, from the module's dict ``namespace``."""
+    cdef PyObject *found = PyDict_GetItemWithError(namespace, name)
+    if found is not NULL:
+        return <object>found
+    return getattr(module, name)
 
 
 cdef class _EmptyBody:
@@ -1315,12 +1345,21 @@ cdef class _ResponseBody:
     resources, then request_finished). For a response that keeps
     HttpResponse's ``__iter__`` and HttpResponseBase's ``close`` both are
     done here, without a Python call.
+
+    ``request`` and ``reset_urlconf`` are the closers get_response would have
+    added last to the response's, when WSGIEntry left them to the body: they
+    run after the response's own closers, as from that list, without a bound
+    method made and called per request.
     """
 
     cdef readonly object response
+    cdef object request
+    cdef _UrlconfReset reset_urlconf
 
-    def __init__(self, response):
+    def __init__(self, response, request=None, _UrlconfReset reset_urlconf=None):
         self.response = response
+        self.request = request
+        self.reset_urlconf = reset_urlconf
 
     def __iter__(self):
         response = self.response
@@ -1330,7 +1369,13 @@ cdef class _ResponseBody:
 
     def close(self):
         response = self.response
+        request = self.request
         if not _stock_close.of(type(response)):
+            if request is not None:
+                self.request = None
+                closers = response._resource_closers
+                closers.append(request.close)
+                closers.append(self.reset_urlconf)
             response.close()
             return
         closers = response._resource_closers
@@ -1347,9 +1392,22 @@ cdef class _ResponseBody:
                 closer()
             except Exception:
                 pass
+        if request is not None:
+            self.request = None
+            try:
+                if not _stock_request_close.of(type(request)) or (
+                    request._files is not None
+                ):
+                    request.close()
+            except Exception:
+                pass
+            self.reset_urlconf.value.clear()
         closers.clear()
         response.closed = True
-        _send_request_finished(signals.request_finished, response._handler_class)
+        _send_request_finished(
+            _module_attr(_signals_dict, signals, _REQUEST_FINISHED),
+            response._handler_class,
+        )
 
 
 cdef class WSGIEntry:
@@ -1497,8 +1555,10 @@ cdef class WSGIEntry:
                 request_started, self.handler_class, environ, signal_values
             )
         request = self._new_request(environ, rewritten)
-        if self.entry is not None:
-            response = self.entry.call(request)
+        # The request's closers, left to the body when the entry is ours.
+        cdef RequestEntry deferred = self.entry
+        if deferred is not None:
+            response = deferred.call(request, False)
         else:
             response = self.get_response(request)
         response._handler_class = self.handler_class
@@ -1535,17 +1595,25 @@ cdef class WSGIEntry:
                 headers = response.wsgi_headers()
             start_response(status, headers)
         except BaseException:
+            if deferred is not None:
+                deferred.add_closers(response, request)
             response.close()
             raise
         if is_head:
+            if deferred is not None:
+                deferred.add_closers(response, request)
             return _EmptyBody(response.close)
 
         file_to_stream = _lookup(response, _FILE_TO_STREAM, None)
         if file_to_stream is not None:
             file_wrapper = environ.get("wsgi.file_wrapper")
             if file_wrapper:
+                if deferred is not None:
+                    deferred.add_closers(response, request)
                 file_to_stream.close = response.close
                 return file_wrapper(file_to_stream, response.block_size)
+        if deferred is not None:
+            return _ResponseBody(response, request, deferred.reset_urlconf)
         return _ResponseBody(response)
 
 

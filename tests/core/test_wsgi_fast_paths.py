@@ -11,9 +11,10 @@ from fastdj.core import signals
 from fastdj.core.handlers import _chain
 from fastdj.core.handlers.wsgi import WSGIHandler
 from fastdj.http import HttpResponse
+from fastdj.http.request import WSGIRequest
 from fastdj.http.response import BadHeaderError, HttpResponseBase
 from fastdj.test.utils import override_settings
-from fastdj.urls import path
+from fastdj.urls import get_urlconf, path
 from fastdj.utils.datastructures import MultiValueDict
 from tests.core.support import common_handler, environ
 from tests.core.test_wsgi import Server
@@ -47,6 +48,22 @@ def patched(request):
     return RESPONSE_CLASS[0](b"ok", content_type="text/plain")
 
 
+# What the "ordered" view's closers and the request's close record.
+ORDER: list[str] = []
+
+
+def ordered(request):
+    response = RESPONSE_CLASS[0](b"ok", content_type="text/plain")
+    response._resource_closers.append(lambda: ORDER.append(("own", get_urlconf())))
+    return response
+
+
+class _LoggedRequest(WSGIRequest):
+    def close(self):
+        ORDER.append(("request", get_urlconf()))
+        super().close()
+
+
 MATCHES: list = []
 
 
@@ -60,6 +77,7 @@ urlpatterns = [
     path("plain", plain),
     path("patched", patched),
     path("matched/<int:pk>", matched, {"extra": 1}, name="matched"),
+    path("ordered", ordered),
 ]
 
 
@@ -111,6 +129,71 @@ def test_request_close_is_called_when_overridden(app):
     app.load_middleware()
     Server(app)(environ("/plain"))
     assert calls == ["/plain"]
+
+
+@pytest.fixture
+def logged(app, finished):
+    ORDER.clear()
+    RESPONSE_CLASS[0] = HttpResponse
+    app.request_class = _LoggedRequest
+    app.load_middleware()
+    yield app
+    RESPONSE_CLASS[0] = HttpResponse
+
+
+def test_request_closers_run_after_the_responses_own(logged, finished):
+    status, _, body = Server(logged)(environ("/ordered"))
+    assert (status, body) == ("200 OK", b"ok")
+    # The urlconf is reset after both, then request_finished is sent.
+    assert ORDER == [("own", __name__), ("request", __name__)]
+    assert get_urlconf() is None
+    assert finished == [WSGIHandler]
+
+
+def test_request_closers_run_for_a_response_overriding_close(logged, finished):
+    class Response(HttpResponse):
+        def close(self):
+            ORDER.append(("response", get_urlconf()))
+            super().close()
+
+    RESPONSE_CLASS[0] = Response
+    Server(logged)(environ("/ordered"))
+    assert ORDER == [
+        ("response", __name__),
+        ("own", __name__),
+        ("request", __name__),
+    ]
+    assert get_urlconf() is None
+    assert finished == [WSGIHandler]
+
+
+def test_request_closers_run_for_a_head_request(logged, finished):
+    status, _, body = Server(logged)(environ("/ordered", method="HEAD"))
+    assert (status, body) == ("200 OK", b"")
+    assert ORDER == [("own", __name__), ("request", __name__)]
+    assert get_urlconf() is None
+
+
+def test_request_closers_run_when_start_response_fails(logged, finished):
+    def start_response(status, headers, exc_info=None):
+        raise RuntimeError("client gone")
+
+    with pytest.raises(RuntimeError, match="client gone"):
+        logged(environ("/ordered"), start_response)
+    assert ORDER == [("own", __name__), ("request", __name__)]
+    assert get_urlconf() is None
+    assert finished == [WSGIHandler]
+
+
+def test_get_response_gives_the_response_the_request_closers(app):
+    from fastdj.http.request import WSGIRequest
+
+    request = WSGIRequest(environ("/plain"))
+    response = app.get_response(request)
+    closers = response._resource_closers
+    assert len(closers) == 2 and closers[0] == request.close
+    response.close()
+    assert get_urlconf() is None
 
 
 def test_handler_call_is_the_kernel_function():
