@@ -72,6 +72,24 @@ cdef extern from *:
 cdef object _MISSING = object()
 
 
+cdef extern from *:
+    """
+    /* cls.__new__(cls) for a class whose __new__ is object's, without the
+       Python call to it. */
+    static PyObject *__fastdj_new_instance(PyObject *cls, PyObject *args) {
+        PyTypeObject *type = (PyTypeObject *)cls;
+        return type->tp_new(type, args, NULL);
+    }
+
+    /* Whether the class's tp_new slot is object's own. */
+    static int __fastdj_has_object_new(PyObject *cls) {
+        return ((PyTypeObject *)cls)->tp_new == PyBaseObject_Type.tp_new;
+    }
+    """
+    object _new_instance "__fastdj_new_instance"(object cls, tuple args)
+    bint _has_object_new "__fastdj_has_object_new"(object cls)
+
+
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object text)
 
@@ -397,7 +415,6 @@ cdef _Stock _stock_get_raw_host = None
 cdef dict _valid_hosts = None
 cdef _Stock _stock_request_init = None
 cdef _Stock _stock_request_close = None
-cdef _Stock _stock_request_new = None
 
 
 cdef _load_response_methods():
@@ -406,7 +423,7 @@ cdef _load_response_methods():
     global _stock_has_header, _stock_content, _ResponseHeaders, _request_close
     global _stock_setdefault
     global _stock_get_host, _stock_get_raw_host, _valid_hosts
-    global _stock_request_init, _stock_request_new, _stock_request_close
+    global _stock_request_init, _stock_request_close
     from fastdj.http import request as request_module
     from fastdj.http.request import HttpRequest, WSGIRequest
     from fastdj.http.response import (
@@ -431,7 +448,6 @@ cdef _load_response_methods():
     _valid_hosts = request_module._valid_hosts
     _stock_request_init = _Stock("__init__", WSGIRequest.__init__)
     _stock_request_close = _Stock("close", HttpRequest.close)
-    _stock_request_new = _Stock("__new__", _new_object)
 
 
 cdef _load_db_receivers():
@@ -910,7 +926,10 @@ cdef inline void _set_slot(object obj, Py_ssize_t offset, object value):
 
 cdef object _build_match(func, args, kwargs, captured, compiled, path):
     """Return a ResolverMatch as the route table's matches are built."""
-    match = _new_object(_ResolverMatch)
+    if _has_object_new(_ResolverMatch):
+        match = _new_instance(_ResolverMatch, ())
+    else:
+        match = _new_object(_ResolverMatch)
     if _match_tag == 0 or _version_tag(_ResolverMatch) != _match_tag:
         _load_match_slots()
     if _match_direct and _version_tag(_ResolverMatch) == _match_tag:
@@ -1113,18 +1132,6 @@ cdef str _PATH_INFO = "PATH_INFO"
 cdef str _SCRIPT_URL = "SCRIPT_URL"
 cdef str _REDIRECT_URL = "REDIRECT_URL"
 cdef str _SLASH = "/"
-
-
-cdef extern from *:
-    """
-    /* cls.__new__(cls) for a class whose __new__ is object's, without the
-       Python call to it. */
-    static PyObject *__fastdj_new_instance(PyObject *cls, PyObject *args) {
-        PyTypeObject *type = (PyTypeObject *)cls;
-        return type->tp_new(type, args, NULL);
-    }
-    """
-    object _new_instance "__fastdj_new_instance"(object cls, tuple args)
 
 
 cdef bint _is_upper_ascii(text) except -1:
@@ -1457,7 +1464,7 @@ cdef class WSGIEntry:
     cdef object _new_request(self, environ, bint rewritten):
         """Return ``request_class(environ)``.
 
-        WSGIRequest.__init__ (kept, with object's __new__) of an environ in
+        WSGIRequest.__init__ (kept, with object's tp_new) of an environ in
         the shape most servers give (an upper-case method, an ASCII PATH_INFO
         starting with "/", an empty SCRIPT_NAME, no FORCE_SCRIPT_NAME and no
         mod_rewrite variables) sets five attributes from it and changes
@@ -1473,7 +1480,7 @@ cdef class WSGIEntry:
         if (
             type(environ) is dict
             and _stock_request_init.of(cls)
-            and _stock_request_new.of(cls)
+            and _has_object_new(cls)
         ):
             method = PyDict_GetItemWithError(environ, _REQUEST_METHOD)
             path_info = PyDict_GetItemWithError(environ, _PATH_INFO)
