@@ -1356,17 +1356,22 @@ cdef class _ResponseBody:
     ``request`` and ``reset_urlconf`` are the closers get_response would have
     added last to the response's, when WSGIEntry left them to the body: they
     run after the response's own closers, as from that list, without a bound
-    method made and called per request.
+    method made and called per request. ``handler_class`` is then the
+    sender of request_finished, which the response's ``_handler_class``
+    gives otherwise (it is set only if the response's own close() runs).
     """
 
     cdef readonly object response
     cdef object request
     cdef _UrlconfReset reset_urlconf
+    cdef object handler_class
 
-    def __init__(self, response, request=None, _UrlconfReset reset_urlconf=None):
+    def __init__(self, response, request=None, _UrlconfReset reset_urlconf=None,
+                 handler_class=None):
         self.response = response
         self.request = request
         self.reset_urlconf = reset_urlconf
+        self.handler_class = handler_class
 
     def __iter__(self):
         response = self.response
@@ -1380,6 +1385,7 @@ cdef class _ResponseBody:
         if not _stock_close.of(type(response)):
             if request is not None:
                 self.request = None
+                response._handler_class = self.handler_class
                 closers = response._resource_closers
                 closers.append(request.close)
                 closers.append(self.reset_urlconf)
@@ -1401,6 +1407,7 @@ cdef class _ResponseBody:
                 pass
         if request is not None:
             self.request = None
+            sender = self.handler_class
             try:
                 if not _stock_request_close.of(type(request)) or (
                     request._files is not None
@@ -1409,11 +1416,12 @@ cdef class _ResponseBody:
             except Exception:
                 pass
             self.reset_urlconf.value.clear()
+        else:
+            sender = response._handler_class
         closers.clear()
         response.closed = True
         _send_request_finished(
-            _module_attr(_signals_dict, signals, _REQUEST_FINISHED),
-            response._handler_class,
+            _module_attr(_signals_dict, signals, _REQUEST_FINISHED), sender
         )
 
 
@@ -1568,7 +1576,6 @@ cdef class WSGIEntry:
             response = deferred.call(request, False)
         else:
             response = self.get_response(request)
-        response._handler_class = self.handler_class
 
         cdef bint is_head = request.method == "HEAD"
         if is_head:
@@ -1602,26 +1609,33 @@ cdef class WSGIEntry:
                 headers = response.wsgi_headers()
             start_response(status, headers)
         except BaseException:
-            if deferred is not None:
-                deferred.add_closers(response, request)
+            self._hand_over(response, request)
             response.close()
             raise
         if is_head:
-            if deferred is not None:
-                deferred.add_closers(response, request)
+            self._hand_over(response, request)
             return _EmptyBody(response.close)
 
         file_to_stream = _lookup(response, _FILE_TO_STREAM, None)
         if file_to_stream is not None:
             file_wrapper = environ.get("wsgi.file_wrapper")
             if file_wrapper:
-                if deferred is not None:
-                    deferred.add_closers(response, request)
+                self._hand_over(response, request)
                 file_to_stream.close = response.close
                 return file_wrapper(file_to_stream, response.block_size)
         if deferred is not None:
-            return _ResponseBody(response, request, deferred.reset_urlconf)
+            return _ResponseBody(
+                response, request, deferred.reset_urlconf, self.handler_class
+            )
+        response._handler_class = self.handler_class
         return _ResponseBody(response)
+
+    cdef _hand_over(self, response, request):
+        """Make ``response.close()`` do all the request's closing: its
+        closers (when the entry left them out) and the handler class."""
+        response._handler_class = self.handler_class
+        if self.entry is not None:
+            self.entry.add_closers(response, request)
 
 
 def call_wsgi_entry(handler, environ, start_response, /):
