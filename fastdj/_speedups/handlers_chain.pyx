@@ -344,7 +344,10 @@ cdef _close_old_connections(tuple wrappers):
             and _attr(values, conn, _AUTOCOMMIT_ATTR)
             == _attr(values, conn, _SETTINGS_DICT)[_AUTOCOMMIT]
         ):
-            _set_attr(values, conn, _HEALTH_CHECK_DONE, False)
+            # Usually False already (no query ran): a read costs less than
+            # the write, with the same outcome.
+            if _attr(values, conn, _HEALTH_CHECK_DONE) is not False:
+                _set_attr(values, conn, _HEALTH_CHECK_DONE, False)
         else:
             conn.close_if_unusable_or_obsolete()
 
@@ -482,21 +485,22 @@ cdef list _values_list(store):
     return values
 
 
-# Body length -> its decimal text, for Content-Length: str(int) costs far
-# more than a dict lookup, and most bodies of a site have a few lengths.
-cdef dict _length_texts = {}
-cdef Py_ssize_t _LENGTH_TEXTS_MAX = 1024
+# Body length -> its Content-Length header store item: str(int) and the
+# tuple cost far more than a dict lookup, and most bodies of a site have a
+# few lengths.
+cdef dict _length_items = {}
+cdef Py_ssize_t _LENGTH_ITEMS_MAX = 1024
 
 
-cdef str _length_text(length):
-    """Return str(length) for an int length."""
-    text = _length_texts.get(length)
-    if text is None:
-        text = str(length)
-        if len(_length_texts) >= _LENGTH_TEXTS_MAX:
-            _length_texts.clear()
-        _length_texts[length] = text
-    return <str>text
+cdef tuple _length_item(length):
+    """Return ("Content-Length", str(length)) for an int length."""
+    item = _length_items.get(length)
+    if item is None:
+        item = (_CONTENT_LENGTH, str(length))
+        if len(_length_items) >= _LENGTH_ITEMS_MAX:
+            _length_items.clear()
+        _length_items[length] = item
+    return <tuple>item
 
 
 cdef object _body_length(response):
@@ -684,9 +688,8 @@ cdef class _CommonLayer(_InlineLayer):
                 if type(headers) is _ResponseHeaders:
                     store = headers._store
                     if _CONTENT_LENGTH_KEY not in store:
-                        store[_CONTENT_LENGTH_KEY] = (
-                            _CONTENT_LENGTH,
-                            _length_text(_body_length(response)),
+                        store[_CONTENT_LENGTH_KEY] = _length_item(
+                            _body_length(response)
                         )
                     return response
             return instance.process_response(request, response)
