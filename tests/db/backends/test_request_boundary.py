@@ -106,6 +106,48 @@ def test_a_property_on_the_wrapper_class_is_read_as_the_property(
     assert conn.connection is None
 
 
+def _obsolete(conn, monkeypatch):
+    conn.close_at = 0.0
+
+
+def _settings_out_of_autocommit(conn, monkeypatch):
+    # The settings dict changed in place: the wrapper's own dict did not.
+    monkeypatch.setitem(conn.settings_dict, "AUTOCOMMIT", False)
+
+
+def _class_check_replaced(conn, monkeypatch):
+    stock = type(conn).close_if_unusable_or_obsolete
+
+    def check(self):
+        stock(self)
+        self.close()
+
+    monkeypatch.setattr(type(conn), "close_if_unusable_or_obsolete", check)
+
+
+def _errors(conn, monkeypatch):
+    conn.errors_occurred = True
+    monkeypatch.setattr(conn, "is_usable", lambda: False)
+
+
+@pytest.mark.parametrize(
+    "change", [_obsolete, _settings_out_of_autocommit, _class_check_replaced, _errors]
+)
+def test_a_change_after_requests_with_nothing_to_do_is_seen(
+    request_ok, monkeypatch, change
+):
+    # The Cython twin remembers a wrapper with nothing to do, for as long as
+    # its dict, its settings dict and its class are unchanged.
+    conn = open_connection()
+    raw = conn.connection
+    request_ok()
+    request_ok()
+    assert conn.connection is raw
+    change(conn, monkeypatch)
+    request_ok()
+    assert conn.connection is None
+
+
 def test_broken_connection_is_closed(request_ok, monkeypatch):
     conn = open_connection()
     conn.errors_occurred = True
