@@ -1040,6 +1040,12 @@ cdef str _ROOT = "_root"
 cdef _PlainAttrs _resolver_attrs = _PlainAttrs(_TABLE, _ROOT)
 
 
+# The last route table matched against and its bound match method: a
+# method looked up and bound on every call costs a third of a static match.
+cdef object _last_table = None
+cdef object _last_table_match = None
+
+
 cdef tuple _resolve(resolver, path):
     """Return ``resolver.resolve(path)`` and its func, args and kwargs.
 
@@ -1048,7 +1054,7 @@ cdef tuple _resolve(resolver, path):
     here, exactly as resolve() builds it, without resolve()'s Python frame;
     anything else (a miss, a lazy path, another resolver) goes to resolve().
     """
-    global _stock_resolve, _ResolverMatch
+    global _stock_resolve, _ResolverMatch, _last_table, _last_table_match
     if _stock_resolve is None:
         from fastdj.urls.resolvers import ResolverMatch, URLResolver
 
@@ -1059,7 +1065,10 @@ cdef tuple _resolve(resolver, path):
         values = _resolver_attrs.of(resolver)
         table = _attr(values, resolver, _TABLE)
         if table is not None and _attr(values, resolver, _ROOT):
-            found = table.match(path)
+            if table is not _last_table:
+                _last_table_match = table.match
+                _last_table = table
+            found = _last_table_match(path)
             if found is not None:
                 compiled, args, kwargs, captured = <tuple>found
                 func = compiled.func
