@@ -14,7 +14,13 @@ Same names, signatures and behaviour as the pure module. The speed comes from:
 - the WSGI entry calls the request entry through its cdef method, calls the
   request signals' receivers itself, and for a response that keeps
   HttpResponse's methods builds the status line and header list and iterates
-  and closes the body without Python calls.
+  and closes the body without Python calls;
+- the WSGI entry builds a stock WSGIRequest of a plain environ itself, and
+  its body runs the request's closers without a bound method per request;
+- attributes of long-lived objects (middleware, signals, the root resolver,
+  database wrappers) are read from their instance dicts when nothing on the
+  class shadows them, and a connection with nothing to close is remembered
+  until its dicts or its class change.
 """
 
 import types
