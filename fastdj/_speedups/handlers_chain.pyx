@@ -103,42 +103,54 @@ cdef extern from "Python.h":
 include "_version_tag.pxi"
 
 
-@cython.final
-cdef class _Stock:
-    """Whether a class's attribute ``name`` is still ``value`` (not overridden).
+cdef class _ClassAnswer:
+    """A yes/no question about a class, answered from C and remembered.
 
-    Reading a class attribute from C walks the metaclass and the class's MRO
-    (about 120 instructions, and several cache lines that a request touches
-    nowhere else). The answer for the last class asked is kept with that
-    class's version tag: CPython gives a class a new tag whenever it or one
-    of its bases changes, so an override added later (a subclass assigned a
-    method, a monkeypatched base) is seen on the next request. Classes with
-    their own metaclass are always asked, as the tag does not cover it.
+    Reading class attributes from C walks the metaclass and the class's MRO
+    (about 120 instructions each, and several cache lines that a request
+    touches nowhere else). The answer for the last class asked is kept with
+    that class's version tag: CPython gives a class a new tag whenever it or
+    one of its bases changes, so an override added later (a subclass
+    assigned a method, a monkeypatched base) is seen on the next request.
+    Classes with their own metaclass are always asked, as the tag does not
+    cover it. Subclasses say what is asked in ``_ask``.
     """
 
-    cdef str name
-    cdef object value
     cdef object last
     cdef unsigned int tag
     cdef bint answer
 
-    def __cinit__(self, str name, value):
-        self.name = name
-        self.value = value
+    cdef bint _ask(self, cls) except -1:
+        raise NotImplementedError
 
-    cdef bint of(self, cls):
-        """Return ``getattr(cls, name, <missing>) is value``."""
+    cdef bint of(self, cls) except -1:
+        """Return the answer for the class ``cls``."""
         cdef unsigned int tag
         cdef bint answer
         if cls is self.last and self.tag != 0 and _version_tag(cls) == self.tag:
             return self.answer
         tag = _version_tag(cls) if type(cls) is type else 0
-        answer = getattr(cls, self.name, _MISSING) is self.value
+        answer = self._ask(cls)
         if tag != 0 and _version_tag(cls) == tag:
             self.last = cls
             self.tag = tag
             self.answer = answer
         return answer
+
+
+@cython.final
+cdef class _Stock(_ClassAnswer):
+    """Whether a class's attribute ``name`` is still ``value`` (not overridden)."""
+
+    cdef str name
+    cdef object value
+
+    def __cinit__(self, str name, value):
+        self.name = name
+        self.value = value
+
+    cdef bint _ask(self, cls) except -1:
+        return getattr(cls, self.name, _MISSING) is self.value
 
 
 cdef object _object_getattribute = object.__getattribute__
@@ -149,7 +161,7 @@ cdef extern from "Python.h":
 
 
 @cython.final
-cdef class _PlainAttrs:
+cdef class _PlainAttrs(_ClassAnswer):
     """Whether attributes ``names`` of a class's instances live in their dict.
 
     True when the class keeps object's ``__getattribute__`` and
@@ -157,19 +169,15 @@ cdef class _PlainAttrs:
     reading ``obj.name`` finds ``obj.__dict__[name]`` first, and setting it
     stores it there. For long-lived objects read on every request (database
     wrappers, middleware, signals), a dict lookup costs about two thirds of
-    a generic attribute read, and the dict is found once for several. The answer is kept with the class's version tag,
-    as ``_Stock`` does.
+    a generic attribute read, and the dict is found once for several.
     """
 
     cdef tuple names
-    cdef object last
-    cdef unsigned int tag
-    cdef bint answer
 
     def __cinit__(self, *names):
         self.names = names
 
-    cdef bint _plain(self, cls):
+    cdef bint _ask(self, cls) except -1:
         if getattr(cls, "__getattribute__", None) is not _object_getattribute:
             return False
         if getattr(cls, "__setattr__", None) is not _object_setattr:
@@ -180,21 +188,9 @@ cdef class _PlainAttrs:
                 return False
         return True
 
-    cdef dict of(self, obj):
+    cdef dict dict_of(self, obj):
         """Return ``obj.__dict__`` when it holds the names' truth, else None."""
-        cdef unsigned int tag
-        cdef bint answer
-        cls = type(obj)
-        if cls is self.last and self.tag != 0 and _version_tag(cls) == self.tag:
-            answer = self.answer
-        else:
-            tag = _version_tag(cls) if type(cls) is type else 0
-            answer = self._plain(cls)
-            if tag != 0 and _version_tag(cls) == tag:
-                self.last = cls
-                self.tag = tag
-                self.answer = answer
-        if not answer:
+        if not self.of(type(obj)):
             return None
         # The dict object.__getattribute__ reads (made now if the instance
         # keeps its attributes without one), not a lookup of "__dict__".
@@ -265,7 +261,7 @@ cdef _PlainAttrs _signal_attrs = _PlainAttrs(
 
 
 cdef inline tuple _any_sender_refs(signal, dict values):
-    """``values`` is _signal_attrs.of(signal)."""
+    """``values`` is _signal_attrs.dict_of(signal)."""
     if _plain_send.of(type(signal)) and not _attr(values, signal, _DEAD_RECEIVERS):
         return _attr(values, signal, _FOR_ANY_SENDER)
     return None
@@ -332,7 +328,7 @@ cdef _PlainAttrs _wrapper_attrs = _PlainAttrs(
 
 cdef _reset_queries(tuple wrappers):
     for conn in wrappers:
-        log = _attr(_wrapper_attrs.of(conn), conn, _QUERIES_LOG)
+        log = _attr(_wrapper_attrs.dict_of(conn), conn, _QUERIES_LOG)
         if log:
             log.clear()
 
@@ -417,7 +413,7 @@ cdef _close_old_connections(tuple wrappers):
     cdef dict values
     cdef _IdleConnection entry
     for conn in wrappers:
-        values = _wrapper_attrs.of(conn)
+        values = _wrapper_attrs.dict_of(conn)
         if values is not None and _DICT_VERSIONS:
             entry = _idle_entry(conn)
             if entry is not None and entry.unchanged(values):
@@ -444,7 +440,7 @@ cdef _close_old_connections(tuple wrappers):
 cdef _send_request_started(signal, sender, environ, dict values):
     """Do what ``signal.send(sender=sender, environ=environ)`` does.
 
-    ``values`` is _signal_attrs.of(signal).
+    ``values`` is _signal_attrs.dict_of(signal).
     """
     refs = _any_sender_refs(signal, values)
     if refs is None:
@@ -472,7 +468,7 @@ cdef _send_request_started(signal, sender, environ, dict values):
 
 cdef _send_request_finished(signal, sender):
     """Do what ``signal.send(sender=sender)`` does."""
-    cdef dict values = _signal_attrs.of(signal)
+    cdef dict values = _signal_attrs.dict_of(signal)
     if _plain_send.of(type(signal)) and not _attr(values, signal, _RECEIVERS):
         return
     refs = _any_sender_refs(signal, values)
@@ -749,7 +745,7 @@ cdef class _CommonLayer(_InlineLayer):
         cdef dict values
         instance = self.instance
         try:
-            values = self.instance_attrs.of(instance)
+            values = self.instance_attrs.dict_of(instance)
             if (
                 _attr(values, instance, _OWN_PROCESS_REQUEST)
                 and not _setting(
@@ -766,7 +762,7 @@ cdef class _CommonLayer(_InlineLayer):
                 if not response:
                     response = instance.get_response(request)
             # Read again: the inner layers ran code that may have changed it.
-            values = self.instance_attrs.of(instance)
+            values = self.instance_attrs.dict_of(instance)
             if (
                 _attr(values, instance, _OWN_PROCESS_RESPONSE)
                 and response.status_code != 404
@@ -842,7 +838,7 @@ cdef class _SecurityLayer(_InlineLayer):
         cdef dict values
         instance = self.instance
         try:
-            values = self.instance_attrs.of(instance)
+            values = self.instance_attrs.dict_of(instance)
             if _attr(values, instance, _OWN_PROCESS_REQUEST) and not _attr(
                 values, instance, _REDIRECT
             ):
@@ -854,7 +850,7 @@ cdef class _SecurityLayer(_InlineLayer):
                 if not response:
                     response = instance.get_response(request)
             # Read again: the inner layers ran code that may have changed it.
-            values = self.instance_attrs.of(instance)
+            values = self.instance_attrs.dict_of(instance)
             if _attr(values, instance, _OWN_PROCESS_RESPONSE) and not _attr(
                 values, instance, _STS_SECONDS
             ):
@@ -870,7 +866,7 @@ cdef class _SecurityLayer(_InlineLayer):
             return self.response_for_exception(request, exc)
 
     cdef set_headers(self, instance, dict values, headers):
-        """``values`` is self.instance_attrs.of(instance)."""
+        """``values`` is self.instance_attrs.dict_of(instance)."""
         cdef dict store = headers._store
         if _attr(values, instance, _CONTENT_TYPE_NOSNIFF) and _NOSNIFF_KEY not in store:
             store[_NOSNIFF_KEY] = _NOSNIFF_ITEM
@@ -1068,7 +1064,7 @@ cdef tuple _resolve(resolver, path):
         _ResolverMatch = ResolverMatch
     cdef dict values
     if type(path) is str and _stock_resolve.of(type(resolver)):
-        values = _resolver_attrs.of(resolver)
+        values = _resolver_attrs.dict_of(resolver)
         table = _attr(values, resolver, _TABLE)
         if table is not None and _attr(values, resolver, _ROOT):
             if table is not _last_table:
@@ -1426,12 +1422,13 @@ cdef dict _signals_dict = signals.__dict__
 cdef str _REQUEST_FINISHED = "request_finished"
 
 
-cdef inline object _module_attr(dict namespace, module, str name):
-    """Return ``module.<name>``, from the module's dict ``namespace``."""
-    cdef PyObject *found = PyDict_GetItemWithError(namespace, name)
-    if found is not NULL:
-        return <object>found
-    return getattr(module, name)
+cdef _hand_over(response, request, RequestEntry entry, handler_class):
+    """Make ``response.close()`` do all of the request's closing: the
+    request's closers (``entry`` left them out, when given) and
+    request_finished with ``handler_class`` as sender."""
+    response._handler_class = handler_class
+    if entry is not None:
+        entry.add_closers(response, request)
 
 
 cdef class _EmptyBody:
@@ -1454,25 +1451,24 @@ cdef class _ResponseBody:
     HttpResponse's ``__iter__`` and HttpResponseBase's ``close`` both are
     done here, without a Python call.
 
-    ``request`` and ``reset_urlconf`` are the closers get_response would have
-    added last to the response's, when WSGIEntry left them to the body: they
-    run after the response's own closers, as from that list, without a bound
-    method made and called per request. ``handler_class`` is then the
-    sender of request_finished, which the response's ``_handler_class``
-    gives otherwise (it is set only if the response's own close() runs).
+    When ``entry`` is given, WSGIEntry left the request's closers (its
+    ``close`` and ``entry``'s urlconf reset, which get_response adds last to
+    the response's) to the body: they run after the response's own closers,
+    as from that list, without a bound method made and called per request.
+    ``handler_class`` is the sender of request_finished; the response's
+    ``_handler_class`` is set only if its own close() runs.
     """
 
     cdef readonly object response
-    cdef object request
-    cdef _UrlconfReset reset_urlconf
     cdef object handler_class
+    cdef object request
+    cdef RequestEntry entry
 
-    def __init__(self, response, request=None, _UrlconfReset reset_urlconf=None,
-                 handler_class=None):
+    def __init__(self, response, handler_class, request, RequestEntry entry):
         self.response = response
-        self.request = request
-        self.reset_urlconf = reset_urlconf
         self.handler_class = handler_class
+        self.request = request
+        self.entry = entry
 
     def __iter__(self):
         response = self.response
@@ -1482,14 +1478,11 @@ cdef class _ResponseBody:
 
     def close(self):
         response = self.response
-        request = self.request
+        entry = self.entry
+        # The request's closers run once, even if the server closes twice.
+        self.entry = None
         if not _stock_close.of(type(response)):
-            if request is not None:
-                self.request = None
-                response._handler_class = self.handler_class
-                closers = response._resource_closers
-                closers.append(request.close)
-                closers.append(self.reset_urlconf)
+            _hand_over(response, self.request, entry, self.handler_class)
             response.close()
             return
         closers = response._resource_closers
@@ -1506,9 +1499,8 @@ cdef class _ResponseBody:
                 closer()
             except Exception:
                 pass
-        if request is not None:
-            self.request = None
-            sender = self.handler_class
+        if entry is not None:
+            request = self.request
             try:
                 if not _stock_request_close.of(type(request)) or (
                     request._files is not None
@@ -1516,13 +1508,11 @@ cdef class _ResponseBody:
                     request.close()
             except Exception:
                 pass
-            self.reset_urlconf.value.clear()
-        else:
-            sender = response._handler_class
+            entry.reset_urlconf.value.clear()
         closers.clear()
         response.closed = True
         _send_request_finished(
-            _module_attr(_signals_dict, signals, _REQUEST_FINISHED), sender
+            _attr(_signals_dict, signals, _REQUEST_FINISHED), self.handler_class
         )
 
 
@@ -1665,16 +1655,15 @@ cdef class WSGIEntry:
         cdef bint rewritten = self._script_name_rewritten(environ)
         self.prefix_value.set(self._script_prefix(environ, rewritten))
         request_started = self.request_started
-        signal_values = _signal_attrs.of(request_started)
+        signal_values = _signal_attrs.dict_of(request_started)
         if _attr(signal_values, request_started, _RECEIVERS):
             _send_request_started(
                 request_started, self.handler_class, environ, signal_values
             )
         request = self._new_request(environ, rewritten)
-        # The request's closers, left to the body when the entry is ours.
-        cdef RequestEntry deferred = self.entry
-        if deferred is not None:
-            response = deferred.call(request, False)
+        # When the entry is ours, it leaves the request's closers to the body.
+        if self.entry is not None:
+            response = self.entry.call(request, False)
         else:
             response = self.get_response(request)
 
@@ -1710,33 +1699,21 @@ cdef class WSGIEntry:
                 headers = response.wsgi_headers()
             start_response(status, headers)
         except BaseException:
-            self._hand_over(response, request)
+            _hand_over(response, request, self.entry, self.handler_class)
             response.close()
             raise
         if is_head:
-            self._hand_over(response, request)
+            _hand_over(response, request, self.entry, self.handler_class)
             return _EmptyBody(response.close)
 
         file_to_stream = _lookup(response, _FILE_TO_STREAM, None)
         if file_to_stream is not None:
             file_wrapper = environ.get("wsgi.file_wrapper")
             if file_wrapper:
-                self._hand_over(response, request)
+                _hand_over(response, request, self.entry, self.handler_class)
                 file_to_stream.close = response.close
                 return file_wrapper(file_to_stream, response.block_size)
-        if deferred is not None:
-            return _ResponseBody(
-                response, request, deferred.reset_urlconf, self.handler_class
-            )
-        response._handler_class = self.handler_class
-        return _ResponseBody(response)
-
-    cdef _hand_over(self, response, request):
-        """Make ``response.close()`` do all the request's closing: its
-        closers (when the entry left them out) and the handler class."""
-        response._handler_class = self.handler_class
-        if self.entry is not None:
-            self.entry.add_closers(response, request)
+        return _ResponseBody(response, self.handler_class, request, self.entry)
 
 
 def call_wsgi_entry(handler, environ, start_response, /):

@@ -116,8 +116,6 @@ def test_a_request_without_uploads_still_finishes(app, finished):
 
 
 def test_request_close_is_called_when_overridden(app):
-    from fastdj.http.request import WSGIRequest
-
     calls = []
 
     class Request(WSGIRequest):
@@ -186,8 +184,6 @@ def test_request_closers_run_when_start_response_fails(logged, finished):
 
 
 def test_get_response_gives_the_response_the_request_closers(app):
-    from fastdj.http.request import WSGIRequest
-
     request = WSGIRequest(environ("/plain"))
     response = app.get_response(request)
     closers = response._resource_closers
@@ -288,8 +284,13 @@ def _patch_has_header(cls, calls):
 
 @pytest.mark.parametrize(
     "patch",
-    [_patch_iter, _patch_close, _patch_wsgi_status, _patch_wsgi_headers,
-     _patch_has_header],
+    [
+        _patch_iter,
+        _patch_close,
+        _patch_wsgi_status,
+        _patch_wsgi_headers,
+        _patch_has_header,
+    ],
 )
 def test_a_method_assigned_after_a_request_is_used(app, patch):
     # The Cython entry remembers that a response class keeps the stock
@@ -326,8 +327,6 @@ def test_a_base_method_patched_after_a_request_is_used(app, monkeypatch):
 
 
 def test_get_host_assigned_after_a_request_is_used(app):
-    from fastdj.http.request import WSGIRequest
-
     class Request(WSGIRequest):
         pass
 

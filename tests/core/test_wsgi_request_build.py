@@ -46,8 +46,14 @@ urlpatterns = [re_path(r"", ok)]
 @pytest.fixture
 def app(twin):
     SEEN.clear()
-    with common_handler(__name__), override_settings(
-        MIDDLEWARE=[f"{__name__}.recorder", "fastdj.middleware.common.CommonMiddleware"]
+    with (
+        common_handler(__name__),
+        override_settings(
+            MIDDLEWARE=[
+                f"{__name__}.recorder",
+                "fastdj.middleware.common.CommonMiddleware",
+            ]
+        ),
     ):
         yield WSGIHandler()
 
